@@ -1,0 +1,47 @@
+# Satark Mitra — two commands: `make demo` and `make test`. Everything else is set up by them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint unit-sqlite unit-postgres browser-deps bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# Runs the product on its embedded default: SQLite (WAL), SqliteHuey, local media folder,
+# and the WhatsApp simulator in place of Meta's Graph API.
+demo: $(STAMP)
+	$(PY) manage.py demo
+
+# Debian's chromium and a Devanagari font for the browser tests (never `playwright install`).
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi lohit; then \
+	  echo "installing chromium and fonts-lohit-deva from Debian"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-lohit-deva >/dev/null) \
+	  || { echo "could not install chromium (need root and Debian's packages)"; exit 1; }; \
+	fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy satark
+
+unit-sqlite: $(STAMP) browser-deps
+	SATARK_TEST_DB=sqlite $(PY) -m pytest -q
+
+unit-postgres: $(STAMP) browser-deps
+	SATARK_TEST_DB=postgres $(PY) -m pytest -q
+
+# The whole suite: lint, import contracts, types, then every test on SQLite and on PostgreSQL.
+test: lint unit-sqlite unit-postgres
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var

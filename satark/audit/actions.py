@@ -1,0 +1,66 @@
+"""Recording audit events. Each event's hash covers the previous event's hash (tamper evidence)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from satark.core.redaction import redact
+
+from .models import AuditEvent
+
+GENESIS = "0" * 64
+
+
+def _digest(prev_hash: str, payload: dict[str, Any]) -> str:
+    body = json.dumps(payload, sort_keys=True, ensure_ascii=True, default=str)
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def record(action: str, object_type: str, object_id: str, *, actor: Any = None, details: dict | None = None) -> AuditEvent:
+    clean = json.loads(redact(json.dumps(details or {}, ensure_ascii=False, default=str)))
+    label = "system" if actor is None else getattr(actor, "username", str(actor))
+    user = actor if getattr(actor, "pk", None) is not None and hasattr(actor, "username") else None
+    with transaction.atomic():
+        last = AuditEvent.objects.select_for_update().order_by("-id").values_list("hash", flat=True).first()
+        prev = last or GENESIS
+        now = timezone.now()
+        payload = {
+            "at": now.isoformat(),
+            "actor": label,
+            "action": action,
+            "object": f"{object_type}:{object_id}",
+            "details": clean,
+        }
+        return AuditEvent.objects.create(
+            created_at=now,
+            actor=user,
+            actor_label=label,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            details=clean,
+            prev_hash=prev,
+            hash=_digest(prev, payload),
+        )
+
+
+def verify_chain() -> tuple[bool, int | None]:
+    """Recompute every hash; returns (ok, id of the first broken event)."""
+    prev = GENESIS
+    for event in AuditEvent.objects.order_by("id").iterator():
+        payload = {
+            "at": event.created_at.isoformat(),
+            "actor": event.actor_label,
+            "action": event.action,
+            "object": f"{event.object_type}:{event.object_id}",
+            "details": event.details,
+        }
+        if event.prev_hash != prev or event.hash != _digest(prev, payload):
+            return False, event.id
+        prev = event.hash
+    return True, None

@@ -1,0 +1,123 @@
+"""The shell around the pure engine: load state, translate the message, step, save, apply effects."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.utils import timezone
+
+from satark.engine import (
+    Buttons,
+    Cancelled,
+    CollectMedia,
+    Event,
+    ListMenu,
+    LocationRequest,
+    Message,
+    Reply,
+    State,
+    Submit,
+    Text,
+    step,
+)
+from satark.media.models import MediaAsset
+from satark.media.pipeline import discard_unsubmitted
+from satark.media.pipeline import register as register_media
+from satark.messaging.outbound import queue_message
+from satark.messaging.types import InboundMessage
+from satark.tips.actions import TipDraft, do_submit_tip
+
+from .definitions import get_definition
+from .models import Conversation
+
+log = logging.getLogger(__name__)
+
+
+def to_event(message: InboundMessage) -> Event:
+    media = message.media
+    return Event(
+        kind=message.kind if message.kind != "system" else "unsupported",
+        text=message.text,
+        choice_id=message.choice_id,
+        choice_title=message.choice_title,
+        latitude=message.latitude,
+        longitude=message.longitude,
+        place_name=message.place_name,
+        media_id=media.id if media else "",
+        media_kind=media.kind if media else "",
+        mime_type=media.mime_type if media else "",
+    )
+
+
+def to_payload(message: Message) -> dict[str, Any]:
+    if isinstance(message, Text):
+        return {"type": "text", "body": message.body}
+    if isinstance(message, Buttons):
+        return {
+            "type": "buttons",
+            "body": message.body,
+            "header": message.header,
+            "footer": message.footer,
+            "options": [{"id": o.id, "title": o.title} for o in message.options],
+        }
+    if isinstance(message, ListMenu):
+        return {
+            "type": "list",
+            "body": message.body,
+            "button": message.button,
+            "header": message.header,
+            "footer": message.footer,
+            "options": [{"id": o.id, "title": o.title, "description": o.description} for o in message.options],
+        }
+    if isinstance(message, LocationRequest):
+        return {"type": "location_request", "body": message.body}
+    raise TypeError(f"unknown message {type(message).__name__}")
+
+
+def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
+    if message.kind == "system":
+        return  # number changes are applied by the vault on receipt; nothing to say to anyone
+    definition = get_definition()
+    conversation = Conversation.objects.filter(reporter_ref=sender_ref, active=True).order_by("-id").first()
+    state = State.from_json(conversation.state) if conversation else None
+    new_state, effects = step(definition, state, to_event(message), timezone.now())
+    if conversation is None:
+        conversation = Conversation(reporter_ref=sender_ref, questionnaire=new_state.questionnaire)
+    conversation.state = new_state.to_json()
+    conversation.active = not new_state.finished
+    conversation.save()
+
+    for effect in effects:
+        if isinstance(effect, Reply):
+            queue_message(sender_ref, to_payload(effect.message))
+        elif isinstance(effect, CollectMedia):
+            register_media(
+                channel=message.channel,
+                external_id=effect.media_id,
+                kind=effect.kind,
+                mime=effect.mime_type,
+                sha256=message.media.sha256 if message.media and message.media.id == effect.media_id else "",
+                caption=effect.caption,
+                conversation_id=conversation.pk,
+            )
+        elif isinstance(effect, Submit):
+            answers = dict(effect.answers)
+            tip = do_submit_tip(
+                TipDraft(
+                    category_code=answers.get("category", "other"),
+                    district_code=answers.get("district", ""),
+                    description=answers.get("description", ""),
+                    answers=answers,
+                    language=effect.language,
+                    reporter_ref=sender_ref,
+                    questionnaire=f"{new_state.questionnaire}.v{new_state.version}",
+                    police_involved=answers.get("police_involved", "") in ("yes", "true", "1"),
+                )
+            )
+            MediaAsset.objects.filter(conversation_id=conversation.pk, external_id__in=effect.media).update(tip=tip)
+            conversation.tip_reference = tip.reference
+            conversation.save(update_fields=["tip_reference"])
+            queue_message(sender_ref, {"type": "text", "body": definition.text(effect.language, "submitted", reference=tip.reference)})
+        elif isinstance(effect, Cancelled):
+            discard_unsubmitted(conversation.pk)

@@ -1,0 +1,49 @@
+"""`make demo`: migrate, load reference data, create demo accounts, start web + consumer + simulator."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from satark.core.stack import Stack
+
+
+class Command(BaseCommand):
+    help = "Run the whole product locally on its embedded default, with the WhatsApp simulator."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=int(os.environ.get("SATARK_PORT", "8000")))
+        parser.add_argument("--sim-port", type=int, default=int(os.environ.get("SATARK_SIM_PORT", "8001")))
+        parser.add_argument("--setup-only", action="store_true", help="prepare the database and exit")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", verbosity=0)
+        call_command("load_reference")
+        self.stdout.write("Demo logins (username / password), also in var/demo-logins:")
+        call_command("create_demo_users")
+        if options["setup_only"]:
+            return
+        stack = Stack(env=dict(os.environ), web_port=options["port"], sim_port=options["sim_port"],
+                      log_dir=settings.VAR_DIR / "logs")
+        stack.start()
+        self.stdout.write(
+            "\nSatark Mitra is running (embedded: SQLite, SqliteHuey, local media):\n"
+            f"  WhatsApp simulator (be a citizen or an officer):  {stack.sim_url}/\n"
+            f"  Police dashboard (log in with a demo account):   {stack.web_url}/dashboard/\n"
+            f"  Webhook the simulator posts to:                  {stack.web_url}/webhooks/whatsapp/\n"
+            f"  Logs: {settings.VAR_DIR / 'logs'}\n"
+            "Press Ctrl-C to stop.\n"
+        )
+        try:
+            while all(p.poll() is None for p in stack.procs):
+                time.sleep(0.5)
+            self.stderr.write("a child process stopped; see the logs. Shutting down.")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stack.stop()

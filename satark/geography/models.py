@@ -1,0 +1,69 @@
+"""Police geography: range (DIG office) -> district (SP office) -> circle -> police station."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Range(models.Model):
+    code = models.CharField(max_length=16, unique=True)
+    reference_prefix = models.CharField(max_length=8)
+    name = models.JSONField(help_text="labels by language code")
+    office = models.JSONField(help_text="office name by language code")
+
+    def __str__(self) -> str:
+        return str(self.name.get("en", self.code))
+
+
+class District(models.Model):
+    range = models.ForeignKey(Range, on_delete=models.PROTECT, related_name="districts")
+    code = models.CharField(max_length=16, unique=True)
+    name = models.JSONField()
+    office = models.JSONField()
+    order = models.PositiveSmallIntegerField(default=0)
+    boundary = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry (Polygon/MultiPolygon)")
+    hq_lat = models.FloatField(null=True, blank=True)
+    hq_lon = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return str(self.name.get("en", self.code))
+
+    def label(self, lang: str) -> str:
+        return str(self.name.get(lang) or self.name.get("en") or self.code)
+
+
+class Circle(models.Model):
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="circles")
+    name = models.JSONField()
+
+    def __str__(self) -> str:
+        return str(self.name.get("en", ""))
+
+
+class PoliceStation(models.Model):
+    class Confidence(models.TextChoices):
+        HIGH = "high"
+        MEDIUM = "medium"
+        LOW = "low"
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="stations")
+    circle = models.ForeignKey(Circle, on_delete=models.SET_NULL, null=True, blank=True, related_name="stations")
+    code = models.CharField(max_length=64, unique=True)
+    name = models.JSONField()
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    coord_confidence = models.CharField(max_length=8, choices=Confidence.choices, default=Confidence.LOW)
+    source = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["district__order", "code"]
+
+    def __str__(self) -> str:
+        return str(self.name.get("en", self.code))
+
+    def label(self, lang: str) -> str:
+        return str(self.name.get(lang) or self.name.get("en") or self.code)

@@ -1,0 +1,42 @@
+"""Media received from reporters: a sealed original (evidence) and a sanitised derivative (for staff)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from satark.tips.models import Tip
+
+
+class MediaAsset(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending"
+        READY = "ready"
+        REJECTED = "rejected"
+        FAILED = "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    channel = models.CharField(max_length=16)
+    external_id = models.CharField(max_length=200)
+    conversation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    tip = models.ForeignKey(Tip, on_delete=models.SET_NULL, null=True, blank=True, related_name="media")
+    kind = models.CharField(max_length=16)
+    declared_mime = models.CharField(max_length=100, blank=True)
+    declared_sha256 = models.CharField(max_length=100, blank=True)
+    caption = models.TextField(blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, help_text="hex digest of the original as received")
+    size = models.BigIntegerField(null=True, blank=True)
+    detected_mime = models.CharField(max_length=100, blank=True)
+    original_path = models.CharField(max_length=300, blank=True, help_text="sealed original (restricted)")
+    derivative_path = models.CharField(max_length=300, blank=True, help_text="metadata-free copy for staff")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "external_id"], name="unique_channel_media")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}"

@@ -1,0 +1,104 @@
+"""Fetch -> verify -> sniff -> seal the original -> sanitised derivative. Idempotent per asset."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from satark.messaging.channels import get_channel
+from satark.messaging.types import SendError
+
+from .models import MediaAsset
+from .sanitize import MediaRejected, matches_kind, sanitized_image, sniff
+
+log = logging.getLogger(__name__)
+
+
+def register(channel: str, external_id: str, kind: str, mime: str, sha256: str, caption: str, conversation_id: int) -> MediaAsset:
+    from . import tasks
+
+    asset, created = MediaAsset.objects.get_or_create(
+        channel=channel,
+        external_id=external_id,
+        defaults={
+            "kind": kind,
+            "declared_mime": mime,
+            "declared_sha256": sha256,
+            "caption": caption,
+            "conversation_id": conversation_id,
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: tasks.fetch_media(str(asset.id)))
+    return asset
+
+
+def _write(relative: str, content: bytes) -> str:
+    path = Path(settings.MEDIA_ROOT) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".part")
+    tmp.write_bytes(content)
+    tmp.chmod(0o600)
+    tmp.replace(path)
+    return relative
+
+
+def _digest_matches(declared: str, content: bytes) -> bool:
+    digest = hashlib.sha256(content).digest()
+    if not declared:
+        return True
+    return declared in (base64.b64encode(digest).decode(), digest.hex())
+
+
+def process(asset_id: str) -> MediaAsset:
+    asset = MediaAsset.objects.get(pk=asset_id)
+    if asset.state != MediaAsset.State.PENDING:
+        return asset  # already done: processing the same media twice changes nothing
+    asset.attempts += 1
+    cap = settings.SATARK_MEDIA_MAX_BYTES.get(asset.kind, 16 * 1024 * 1024)
+    try:
+        fetched = get_channel().fetch_media(asset.external_id)
+        content = fetched.content
+        if len(content) > cap:
+            raise MediaRejected(f"file of {len(content)} bytes is over the {cap}-byte cap for {asset.kind}")
+        if not _digest_matches(asset.declared_sha256 or fetched.declared_sha256, content):
+            raise MediaRejected("SHA-256 does not match the value the channel declared")
+        detected = sniff(content)
+        if not matches_kind(asset.kind, detected):
+            raise MediaRejected(f"content is {detected or 'unknown'}, not {asset.kind}")
+        asset.sha256 = hashlib.sha256(content).hexdigest()
+        asset.size = len(content)
+        asset.detected_mime = detected
+        asset.original_path = _write(f"sealed/{asset.id}", content)
+        if asset.kind in ("image", "sticker") or (asset.kind == "document" and detected.startswith("image/")):
+            asset.derivative_path = _write(f"derivatives/{asset.id}.jpg", sanitized_image(content))
+        asset.state = MediaAsset.State.READY
+        asset.error = ""
+    except MediaRejected as exc:
+        asset.state = MediaAsset.State.REJECTED
+        asset.error = str(exc)[:300]
+    except SendError as exc:
+        asset.error = str(exc)[:300]
+        if asset.attempts >= 5 or not exc.retryable and exc.code == -1:
+            asset.state = MediaAsset.State.FAILED
+        asset.save()
+        raise
+    asset.save()
+    return asset
+
+
+def discard_unsubmitted(conversation_id: int) -> int:
+    """A cancelled report keeps nothing: rows and files of media not attached to a tip are deleted."""
+    count = 0
+    for asset in MediaAsset.objects.filter(conversation_id=conversation_id, tip=None):
+        for relative in (asset.original_path, asset.derivative_path):
+            if relative:
+                (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+        asset.delete()
+        count += 1
+    return count

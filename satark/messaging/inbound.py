@@ -1,0 +1,167 @@
+"""Inbound: store every item of a webhook durably (identifiers swapped for vault references), then
+process each sender's messages in order in the background."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from satark.core.redaction import redact
+from satark.vault import api as vault
+
+from .models import InboxItem, OutboxItem
+from .types import ChannelError, InboundItem, InboundMessage, StatusUpdate
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+@dataclass
+class IngestReport:
+    received: int = 0
+    senders: int = 0
+    statuses: int = 0
+
+
+def _row_for(item: InboundItem) -> InboxItem:
+    if isinstance(item, InboundMessage):
+        if item.raw_type == "system" and item.new_phone and item.sender_phone:
+            vault.change_number(item.channel, item.sender_phone, item.new_phone, item.new_user_id)
+            ref = vault.reference_for(item.channel, item.new_phone, item.new_user_id or item.sender_user_id)
+        else:
+            ref = vault.reference_for(item.channel, item.sender_phone, item.sender_user_id)
+        return InboxItem(
+            dedupe_key=f"msg:{item.external_id}",
+            channel=item.channel,
+            kind=InboxItem.Kind.MESSAGE,
+            sender_ref=ref,
+            payload=item.stored(),
+            event_ts=item.timestamp,
+        )
+    if isinstance(item, StatusUpdate):
+        return InboxItem(
+            dedupe_key=f"status:{item.external_id}:{item.status}",
+            channel=item.channel,
+            kind=InboxItem.Kind.STATUS,
+            payload=item.stored(),
+            event_ts=item.timestamp,
+        )
+    digest = hashlib.sha256(f"{item.code}:{item.timestamp}:{item.title}".encode()).hexdigest()[:32]
+    return InboxItem(
+        dedupe_key=f"err:{digest}",
+        channel=item.channel,
+        kind=InboxItem.Kind.ERROR,
+        payload=item.stored(),
+        event_ts=item.timestamp,
+        state=InboxItem.State.DONE,
+    )
+
+
+def ingest(items: list[InboundItem]) -> IngestReport:
+    """Persist a parsed webhook body. Duplicates (same message id, same status) are ignored."""
+    from . import tasks
+
+    report = IngestReport(received=len(items))
+    with transaction.atomic():
+        rows = [_row_for(item) for item in items]
+        InboxItem.objects.bulk_create(rows, ignore_conflicts=True)
+        senders = sorted({r.sender_ref for r in rows if r.kind == InboxItem.Kind.MESSAGE})
+        has_status = any(r.kind == InboxItem.Kind.STATUS for r in rows)
+        for row in rows:
+            if row.kind == InboxItem.Kind.ERROR:
+                log.warning("channel error %s: %s", row.payload.get("code"), row.payload.get("title"))
+        for ref in senders:
+            transaction.on_commit(lambda ref=ref: tasks.process_sender(ref))  # type: ignore[misc]
+        if has_status:
+            transaction.on_commit(lambda: tasks.process_statuses())
+    report.senders = len(senders)
+    report.statuses = sum(1 for r in rows if r.kind == InboxItem.Kind.STATUS)
+    return report
+
+
+def process_sender(sender_ref: str) -> int:
+    """Handle the sender's pending messages oldest first. Returns how many were handled."""
+    handler = import_string(settings.SATARK_INBOUND_HANDLER)
+    handled = 0
+    while True:
+        item = (
+            InboxItem.objects.filter(sender_ref=sender_ref, kind=InboxItem.Kind.MESSAGE, state=InboxItem.State.PENDING)
+            .order_by("event_ts", "id")
+            .first()
+        )
+        if item is None:
+            return handled
+        message = InboundMessage.from_stored(item.payload)
+        try:
+            with transaction.atomic():
+                vault.touch_inbound(sender_ref)
+                handler(sender_ref, message)
+                item.state = InboxItem.State.DONE
+                item.processed_at = timezone.now()
+                item.attempts += 1
+                item.save(update_fields=["state", "processed_at", "attempts"])
+        except Exception as exc:
+            item.attempts += 1
+            item.error = redact(f"{type(exc).__name__}: {exc}")[:1000]
+            if item.attempts >= MAX_ATTEMPTS:
+                item.state = InboxItem.State.FAILED
+            item.save(update_fields=["attempts", "error", "state"])
+            log.exception("inbox item %s failed (attempt %s)", item.pk, item.attempts)
+            if item.state != InboxItem.State.FAILED:
+                raise
+        handled += 1
+
+
+_RANK = {"queued": 0, "sent": 1, "delivered": 2, "read": 3, "played": 3}
+
+
+def apply_status(outbox: OutboxItem, status: StatusUpdate) -> None:
+    when = datetime.fromtimestamp(status.timestamp, tz=UTC) if status.timestamp else timezone.now()
+    if status.status == "failed":
+        if outbox.state not in (OutboxItem.State.DELIVERED, OutboxItem.State.READ):
+            outbox.state = OutboxItem.State.FAILED
+            outbox.error_code = status.error_codes[0] if status.error_codes else None
+            outbox.last_error = redact(status.error_title)[:500]
+    else:
+        if status.status == "delivered" and outbox.delivered_at is None:
+            outbox.delivered_at = when
+        if status.status in ("read", "played"):
+            outbox.read_at = outbox.read_at or when
+            outbox.delivered_at = outbox.delivered_at or when
+        target = "read" if status.status == "played" else status.status
+        if outbox.state != OutboxItem.State.FAILED and _RANK.get(target, 0) > _RANK.get(outbox.state, 0):
+            outbox.state = target
+    outbox.save(update_fields=["state", "delivered_at", "read_at", "error_code", "last_error"])
+
+
+def process_statuses(external_id: str = "") -> int:
+    """Apply pending status rows to their outbox rows. A status whose send has not been recorded yet
+    (it raced the send's own response) stays pending and is applied when the send is recorded."""
+    pending = InboxItem.objects.filter(kind=InboxItem.Kind.STATUS, state=InboxItem.State.PENDING)
+    if external_id:
+        pending = pending.filter(payload__external_id=external_id)
+    applied = 0
+    stale = timezone.now() - timedelta(days=30)
+    for item in pending.order_by("event_ts", "id"):
+        status = StatusUpdate(**{**item.payload, "error_codes": tuple(item.payload.get("error_codes", ()))})
+        outbox = OutboxItem.objects.filter(external_id=status.external_id).first()
+        if outbox is None:
+            if item.received_at < stale:  # Meta's message TTL is 30 days: nothing will ever match it
+                item.state = InboxItem.State.DONE
+                item.error = "no matching outbound message"
+                item.save(update_fields=["state", "error"])
+            continue
+        with transaction.atomic():
+            apply_status(outbox, status)
+            item.state = InboxItem.State.DONE
+            item.processed_at = timezone.now()
+            item.save(update_fields=["state", "processed_at"])
+        applied += 1
+    return applied

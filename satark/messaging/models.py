@@ -1,0 +1,66 @@
+"""The durable inbox and outbox: the database, not the queue, is the source of truth."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class InboxItem(models.Model):
+    class Kind(models.TextChoices):
+        MESSAGE = "message"
+        STATUS = "status"
+        ERROR = "error"
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        DONE = "done"
+        FAILED = "failed"
+
+    # "msg:<wamid>" / "status:<wamid>:<status>" / "err:<hash>": a redelivered webhook changes nothing.
+    dedupe_key = models.CharField(max_length=300, unique=True)
+    channel = models.CharField(max_length=16)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    sender_ref = models.CharField(max_length=40, blank=True, db_index=True)
+    payload = models.JSONField(help_text="the item without any identifier")
+    event_ts = models.BigIntegerField(help_text="channel's timestamp (Unix seconds)")
+    received_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "sender_ref", "event_ts"])]
+
+    def __str__(self) -> str:
+        return self.dedupe_key
+
+
+class OutboxItem(models.Model):
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        SENT = "sent"
+        DELIVERED = "delivered"
+        READ = "read"
+        FAILED = "failed"
+
+    channel = models.CharField(max_length=16, default="whatsapp")
+    recipient_ref = models.CharField(max_length=40, db_index=True)
+    payload = models.JSONField(help_text="channel-neutral message")
+    purpose = models.CharField(max_length=32, default="conversation")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    external_id = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    error_code = models.IntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    not_before = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "recipient_ref", "id"])]
+
+    def __str__(self) -> str:
+        return f"outbox {self.pk} {self.state}"

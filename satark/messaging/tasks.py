@@ -1,0 +1,59 @@
+"""Thin, id-keyed, idempotent jobs. The database rows are the truth; the sweeper re-enqueues stale ones."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.exceptions import RetryTask, TaskLockedException
+
+from . import inbound, outbound
+from .models import InboxItem, OutboxItem
+
+log = logging.getLogger(__name__)
+
+
+@db_task(retries=5, retry_delay=2)
+def process_sender(sender_ref: str) -> int:
+    try:
+        with HUEY.lock_task(f"sender:{sender_ref}"):
+            return inbound.process_sender(sender_ref)
+    except TaskLockedException as exc:  # another worker is on this sender: its loop will see our rows
+        raise RetryTask(delay=1) from exc
+
+
+@db_task(retries=3, retry_delay=5)
+def process_statuses() -> int:
+    return inbound.process_statuses()
+
+
+@db_task(retries=10, retry_delay=2)
+def send_pending(recipient_ref: str) -> int:
+    try:
+        with HUEY.lock_task(f"send:{recipient_ref}"):
+            return outbound.send_pending(recipient_ref)
+    except TaskLockedException as exc:
+        raise RetryTask(delay=1) from exc
+    except outbound.RetryLater as exc:
+        raise RetryTask(delay=int(exc.delay) + 1) from exc
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep() -> None:
+    """Re-enqueue work whose task was lost (a killed consumer): Huey has no acknowledgements."""
+    cutoff = timezone.now() - timedelta(seconds=60)
+    for ref in (
+        InboxItem.objects.filter(kind="message", state="pending", received_at__lt=cutoff)
+        .values_list("sender_ref", flat=True)
+        .distinct()
+    ):
+        process_sender(ref)
+    if InboxItem.objects.filter(kind="status", state="pending", received_at__lt=cutoff).exists():
+        process_statuses()
+    for ref in (
+        OutboxItem.objects.filter(state="queued", created_at__lt=cutoff).values_list("recipient_ref", flat=True).distinct()
+    ):
+        send_pending(ref)

@@ -1,0 +1,111 @@
+"""Channel-neutral message types. A channel adapter turns its wire format into these and back.
+
+Identifiers (`sender_phone`, `sender_user_id`) exist only in memory on the way in: `messaging.inbound`
+hands them to the vault and stores the opaque reference instead (see `InboundMessage.stored`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+KINDS = ("text", "choice", "location", "media", "sticker", "reaction", "contacts", "system", "unsupported")
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    id: str
+    kind: str  # image | video | audio | document | sticker
+    mime_type: str = ""
+    sha256: str = ""  # as the channel declares it (WhatsApp: base64 of the digest)
+    caption: str = ""
+    filename: str = ""
+    voice: bool = False
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    channel: str
+    external_id: str
+    timestamp: int
+    kind: str
+    sender_phone: str = field(default="", repr=False)
+    sender_user_id: str = field(default="", repr=False)
+    text: str = ""
+    choice_id: str = ""
+    choice_title: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    place_name: str = ""
+    place_address: str = ""
+    media: MediaRef | None = None
+    context_id: str = ""
+    forwarded: bool = False
+    raw_type: str = ""
+    error_codes: tuple[int, ...] = ()
+    new_phone: str = field(default="", repr=False)  # system: user_changed_number
+    new_user_id: str = field(default="", repr=False)
+    contacts_count: int = 0
+    emoji: str = ""
+
+    def stored(self) -> dict[str, Any]:
+        """What may be persisted: everything except the sender's and third parties' identifiers."""
+        data = asdict(self)
+        for key in ("sender_phone", "sender_user_id", "new_phone", "new_user_id"):
+            data.pop(key)
+        return data
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> InboundMessage:
+        values = dict(data)
+        media = values.pop("media", None)
+        values["error_codes"] = tuple(values.get("error_codes", ()))
+        return cls(media=MediaRef(**media) if media else None, **values)
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    channel: str
+    external_id: str  # the id of the message we sent
+    status: str  # sent | delivered | read | failed | played
+    timestamp: int
+    error_codes: tuple[int, ...] = ()
+    error_title: str = ""
+    callback_data: str = ""
+
+    def stored(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ChannelError:
+    """An error reported by the channel about the account or app, not tied to one message."""
+
+    channel: str
+    code: int
+    title: str
+    timestamp: int
+
+    def stored(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+InboundItem = InboundMessage | StatusUpdate | ChannelError
+
+
+@dataclass(frozen=True)
+class FetchedMedia:
+    content: bytes
+    mime_type: str
+    declared_sha256: str = ""
+
+
+class SendError(Exception):
+    """A channel refused or failed a send. `retryable` decides between a retry and a permanent failure."""
+
+    def __init__(self, message: str, *, code: int = 0, retryable: bool = False, retry_after: float = 0.0):
+        super().__init__(message)
+        self.code = code
+        self.retryable = retryable
+        self.retry_after = retry_after

@@ -1,0 +1,68 @@
+"""Demo accounts for each role. Passwords are random per install and kept in var/demo-logins."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from satark.geography.models import District
+from satark.people.models import Role, StaffProfile
+
+
+def demo_accounts() -> list[tuple[str, str, str, str | None]]:
+    """(username, full name, role, district code)."""
+    accounts: list[tuple[str, str, str, str | None]] = [("dig.office", "DIG Office operator", Role.DIG_OFFICE, None)]
+    for district in District.objects.order_by("order"):
+        accounts.append(
+            (f"sp.{district.code}", f"SP Office operator, {district.name.get('en')}", Role.SP_OFFICE, district.code)
+        )
+    accounts.append(("admin", "Range administrator", Role.ADMIN, None))
+    return accounts
+
+
+class Command(BaseCommand):
+    help = "Create (or reset) one demo account per role; prints the logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--file", default=str(Path(settings.VAR_DIR) / "demo-logins"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not District.objects.exists():
+            raise CommandError("load the reference data first: manage.py load_reference")
+        path = Path(options["file"])
+        known: dict[str, str] = {}
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if " " in line:
+                    name, password = line.split(" ", 1)
+                    known[name] = password
+        User = get_user_model()
+        lines = []
+        for username, full_name, role, district_code in demo_accounts():
+            password = known.get(username) or secrets.token_urlsafe(9)
+            user, _ = User.objects.get_or_create(username=username)
+            user.first_name = full_name
+            user.is_staff = role == Role.ADMIN
+            user.is_superuser = False
+            user.set_password(password)
+            user.save()
+            district = District.objects.get(code=district_code) if district_code else None
+            StaffProfile.objects.update_or_create(user=user, defaults={"role": role, "district": district})
+            if role == Role.ADMIN:
+                from django.contrib.auth.models import Permission
+
+                user.user_permissions.set(
+                    Permission.objects.filter(content_type__app_label__in=["geography", "people", "auth"])
+                    | Permission.objects.filter(content_type__app_label="tips", codename__endswith="category")
+                )
+            lines.append(f"{username} {password}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        path.chmod(0o600)
+        for line in lines:
+            self.stdout.write("  " + line.replace(" ", "  /  ", 1))

@@ -1,0 +1,196 @@
+"""Settings shared by every profile. Every secret and every deployment choice comes from the environment.
+
+Environment variables (all optional in the embedded profile, which fills in safe local defaults):
+  SATARK_SECRET_KEY                Django secret key.
+  SATARK_DATABASE_URL              sqlite:///path or postgres://user@host:port/db
+  SATARK_HUEY_URL                  sqlite:///path (embedded) or redis://host:port/db (production)
+  SATARK_MEDIA_ROOT                folder for sealed originals and sanitised derivatives
+  SATARK_VAULT_KEYS                comma-separated Fernet keys; the first encrypts, all decrypt (rotation)
+  SATARK_PSEUDONYM_KEY             HMAC key for sender pseudonyms (never rotated silently)
+  SATARK_GRAPH_API_BASE            https://graph.facebook.com (or the simulator)
+  SATARK_GRAPH_API_VERSION         v25.0
+  SATARK_WHATSAPP_TOKEN            bearer token of the system user
+  SATARK_WHATSAPP_PHONE_NUMBER_ID  the business phone number id to send from
+  SATARK_WHATSAPP_APP_SECRET       app secret that signs webhooks (X-Hub-Signature-256)
+  SATARK_WHATSAPP_VERIFY_TOKEN     token for the GET verification handshake
+  SATARK_REGION                    reference data folder name under reference/ (default varanasi-range)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("SATARK_VAR_DIR", BASE_DIR / "var"))
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+SECRET_KEY = env("SATARK_SECRET_KEY")
+DEBUG = env("SATARK_DEBUG", "0") == "1"
+ALLOWED_HOSTS = [h for h in env("SATARK_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+    "satark.core",
+    "satark.audit",
+    "satark.vault",
+    "satark.geography",
+    "satark.people",
+    "satark.tips",
+    "satark.media",
+    "satark.messaging",
+    "satark.whatsapp",
+    "satark.conversations",
+    "satark.analytics",
+    "satark.dashboard",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "satark.urls"
+WSGI_APPLICATION = "satark.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def database_from_url(url: str) -> dict[str, object]:
+    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the dashboard read while the webhook writes; IMMEDIATE takes the write lock up front
+        # so two writers never deadlock on a lock upgrade.
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+            "transaction_mode": "IMMEDIATE",
+        }
+        config["CONN_MAX_AGE"] = 0
+    return config
+
+
+DATABASES = {"default": database_from_url(env("SATARK_DATABASE_URL", f"sqlite:///{VAR_DIR / 'satark.sqlite3'}"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def huey_from_url(url: str, immediate: bool = False) -> dict[str, object]:
+    if url.startswith("redis://"):
+        return {
+            "huey_class": "huey.RedisHuey",
+            "name": "satark",
+            "url": url,
+            "immediate": immediate,
+            "consumer": {"workers": 4, "worker_type": "thread"},
+        }
+    path = url.removeprefix("sqlite:///")
+    return {
+        "huey_class": "huey.SqliteHuey",
+        "name": "satark",
+        "filename": path,
+        "immediate": immediate,
+        "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
+    }
+
+
+HUEY = huey_from_url(env("SATARK_HUEY_URL", f"sqlite:///{VAR_DIR / 'huey.sqlite3'}"))
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/dashboard/"
+LOGOUT_REDIRECT_URL = "/login/"
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("hi", "हिंदी")]
+TIME_ZONE = "Asia/Kolkata"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = Path(env("SATARK_MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Satark Mitra ---
+SATARK_REGION = env("SATARK_REGION", "varanasi-range")
+SATARK_REFERENCE_DIR = BASE_DIR / "reference"
+SATARK_VAULT_KEYS = [k for k in env("SATARK_VAULT_KEYS").split(",") if k]
+SATARK_PSEUDONYM_KEY = env("SATARK_PSEUDONYM_KEY")
+
+SATARK_GRAPH_API_BASE = env("SATARK_GRAPH_API_BASE", "https://graph.facebook.com")
+SATARK_GRAPH_API_VERSION = env("SATARK_GRAPH_API_VERSION", "v25.0")
+SATARK_WHATSAPP_TOKEN = env("SATARK_WHATSAPP_TOKEN")
+SATARK_WHATSAPP_PHONE_NUMBER_ID = env("SATARK_WHATSAPP_PHONE_NUMBER_ID")
+SATARK_WHATSAPP_APP_SECRET = env("SATARK_WHATSAPP_APP_SECRET")
+SATARK_WHATSAPP_VERIFY_TOKEN = env("SATARK_WHATSAPP_VERIFY_TOKEN")
+SATARK_GRAPH_TIMEOUT_SECONDS = float(env("SATARK_GRAPH_TIMEOUT_SECONDS", "15"))
+
+# Wiring between the channel and the handlers, as dotted paths (like Django backends).
+SATARK_CHANNEL = "satark.whatsapp.channel.WhatsAppChannel"
+SATARK_INBOUND_HANDLER = "satark.conversations.handler.handle_inbound"
+
+# Media caps per kind, in bytes (Meta's own caps are higher; these keep the office's disk sane).
+SATARK_MEDIA_MAX_BYTES = {
+    "image": 16 * 1024 * 1024,
+    "video": 64 * 1024 * 1024,
+    "audio": 16 * 1024 * 1024,
+    "document": 32 * 1024 * 1024,
+    "sticker": 1024 * 1024,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "satark.core.redaction.RedactingFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+    },
+    "root": {"handlers": ["console"], "level": env("SATARK_LOG_LEVEL", "INFO")},
+    "loggers": {"huey": {"level": "INFO"}, "django.request": {"level": "WARNING"}},
+}
+WHITENOISE_USE_FINDERS = True

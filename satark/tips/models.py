@@ -1,0 +1,55 @@
+"""Tips and their categories. A tip refers to its reporter only by the vault's opaque reference."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from satark.geography.models import District, PoliceStation
+
+
+class Category(models.Model):
+    code = models.CharField(max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    title = models.JSONField(help_text="short title by language (<= 24 characters: a WhatsApp list row)")
+    description = models.JSONField(help_text="description by language (<= 72 characters)")
+    synonyms = models.JSONField(default=list, help_text="words citizens type for this category")
+    serious_crime = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return str(self.title.get("en", self.code))
+
+    def label(self, lang: str) -> str:
+        return str(self.title.get(lang) or self.title.get("en") or self.code)
+
+
+class Tip(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        ASSIGNED = "assigned", "Assigned"
+        CLOSED = "closed", "Closed"
+
+    reference = models.CharField(max_length=16, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="tips")
+    station = models.ForeignKey(PoliceStation, on_delete=models.SET_NULL, null=True, blank=True)
+    description = models.TextField(blank=True)
+    answers = models.JSONField(default=dict)
+    language = models.CharField(max_length=8)
+    # Opaque reference into the identity vault; not derived from the number, never shown to staff.
+    reporter_ref = models.CharField(max_length=40, db_index=True)
+    police_involved = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    questionnaire = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["district", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.reference

@@ -1,0 +1,59 @@
+"""The webhook endpoint: verify, store every item durably, answer 200. Processing happens in tasks."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from satark.messaging.inbound import ingest
+
+from .parse import PayloadError, parse_webhook
+from .signature import verify
+
+log = logging.getLogger(__name__)
+MAX_BODY = 3 * 1024 * 1024  # Meta's documented webhook payload maximum
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def webhook(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        mode = request.GET.get("hub.mode")
+        token = request.GET.get("hub.verify_token", "")
+        challenge = request.GET.get("hub.challenge", "")
+        expected = settings.SATARK_WHATSAPP_VERIFY_TOKEN
+        if mode == "subscribe" and expected and token == expected:
+            return HttpResponse(challenge, content_type="text/plain")
+        return HttpResponse("verification failed", status=403, content_type="text/plain")
+
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > MAX_BODY:
+        return JsonResponse({"error": "payload too large"}, status=413)
+    body = request.body
+    header = request.headers.get("X-Hub-Signature-256")
+    if not header:
+        return JsonResponse({"error": "missing X-Hub-Signature-256"}, status=401)
+    if not verify(body, header, settings.SATARK_WHATSAPP_APP_SECRET):
+        return JsonResponse({"error": "bad signature"}, status=403)
+    try:
+        data = json.loads(body.decode("utf-8"))
+        items = parse_webhook(data)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        # Correctly signed but unreadable: retrying will not help, so say so clearly and keep nothing.
+        log.warning("signed webhook with malformed JSON (%d bytes)", len(body))
+        return JsonResponse({"error": "malformed JSON"}, status=400)
+    except PayloadError as exc:
+        log.info("ignored webhook: %s", exc)
+        return JsonResponse({"ignored": str(exc)}, status=200)
+    try:
+        report = ingest(items)
+    except DatabaseError:
+        log.exception("could not store webhook items; Meta will retry")
+        return JsonResponse({"error": "temporarily unavailable"}, status=503)
+    return JsonResponse({"received": report.received})
