@@ -194,3 +194,4 @@ LOGGING = {
     "loggers": {"huey": {"level": "INFO"}, "django.request": {"level": "WARNING"}},
 }
 WHITENOISE_USE_FINDERS = True
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
