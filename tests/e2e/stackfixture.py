@@ -1,0 +1,130 @@
+"""A whole running product for end-to-end tests: web server, task consumer and WhatsApp simulator as
+real processes on 127.0.0.1, on SQLite + SqliteHuey (embedded path) or PostgreSQL + Redis (production
+path), chosen by SATARK_TEST_DB like the rest of the suite."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from satark.core.stack import ROOT, Stack, free_port
+
+E2E_DB = "satark_e2e"
+TEST_SECRETS = {
+    "SATARK_SECRET_KEY": "e2e-secret-key-0123456789abcdef0123456789",
+    "SATARK_VAULT_KEYS": "Cu-NAefTgtYxBtZvfAZIUgOmw7enEIMkQX_BcqQ7LSA=",
+    "SATARK_PSEUDONYM_KEY": "e2e-pseudonym-key",
+    "SATARK_WHATSAPP_TOKEN": "e2e-token",
+    "SATARK_WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
+    "SATARK_WHATSAPP_APP_SECRET": "e2e-app-secret",
+    "SATARK_WHATSAPP_VERIFY_TOKEN": "e2e-verify",
+}
+
+
+@dataclass
+class Running:
+    stack: Stack
+    backend: str
+    var: Path
+    database_url: str
+    logins: dict[str, str] = field(default_factory=dict)
+
+    def sim(self) -> httpx.Client:
+        return httpx.Client(base_url=self.stack.sim_url, timeout=40)
+
+    def dump_database(self) -> str:
+        """Every row of every table except the vault's, as text."""
+        chunks: list[str] = []
+        if self.backend == "sqlite":
+            path = self.database_url.removeprefix("sqlite:///")
+            with sqlite3.connect(path) as conn:
+                tables = [r[0] for r in conn.execute("select name from sqlite_master where type='table'")]
+                for table in tables:
+                    if table == "vault_identity":
+                        continue
+                    for row in conn.execute(f'select * from "{table}"'):  # noqa: S608 - table names from the schema
+                        chunks.append(f"{table}: {row!r}")
+        else:
+            import psycopg
+
+            with psycopg.connect(self.database_url) as conn:
+                tables = [r[0] for r in conn.execute(
+                    "select tablename from pg_tables where schemaname='public'").fetchall()]
+                for table in tables:
+                    if table == "vault_identity":
+                        continue
+                    for row in conn.execute(f'select * from "{table}"').fetchall():  # noqa: S608
+                        chunks.append(f"{table}: {row!r}")
+        return "\n".join(chunks)
+
+
+def _prepare_backend(backend: str, var: Path) -> dict[str, str]:
+    if backend == "postgres":
+        import psycopg
+        import redis
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {E2E_DB} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {E2E_DB}")
+        redis.Redis(host="127.0.0.1", port=6379, db=14).flushdb()
+        return {"SATARK_DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{E2E_DB}",
+                "SATARK_HUEY_URL": "redis://127.0.0.1:6379/14"}
+    return {"SATARK_DATABASE_URL": f"sqlite:///{var / 'satark.sqlite3'}",
+            "SATARK_HUEY_URL": f"sqlite:///{var / 'huey.sqlite3'}"}
+
+
+def start_product(tmp: Path) -> Iterator[Running]:
+    backend = os.environ.get("SATARK_TEST_DB", "sqlite")
+    var = tmp / "var"
+    var.mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SATARK_") or k == "SATARK_TEST_DB"}
+    env.update(TEST_SECRETS)
+    env.update(_prepare_backend(backend, var))
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "satark.settings.embedded",
+        "SATARK_VAR_DIR": str(var),
+        "SATARK_MEDIA_ROOT": str(var / "media"),
+        "SATARK_LOG_LEVEL": "INFO",
+        "PYTHONUNBUFFERED": "1",
+    })
+    setup = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "demo", "--setup-only"], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=300, check=False)
+    assert setup.returncode == 0, setup.stdout + setup.stderr
+    logins = dict(line.split(" ", 1) for line in (var / "demo-logins").read_text().splitlines())
+    stack = Stack(env=env, web_port=free_port(), sim_port=free_port(), log_dir=var / "logs")
+    stack.start()
+    try:
+        yield Running(stack=stack, backend=backend, var=var, database_url=env["SATARK_DATABASE_URL"], logins=logins)
+    finally:
+        stack.stop()
+
+
+class Staff:
+    """A police user in a real HTTP session against the running web server."""
+
+    def __init__(self, base_url: str, username: str, password: str):
+        self.client = httpx.Client(base_url=base_url, timeout=20, follow_redirects=True)
+        page = self.client.get("/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        assert token, page.text[:500]
+        response = self.client.post("/login/", data={"username": username, "password": password,
+                                                      "csrfmiddlewaretoken": token.group(1), "next": "/dashboard/"},
+                                     headers={"Referer": f"{base_url}/login/"})
+        assert response.status_code == 200 and "/dashboard/" in str(response.url), response.text[:500]
+
+    def get(self, path: str) -> httpx.Response:
+        return self.client.get(path)
+
+
+def outbound(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [m for m in messages if m["direction"] == "out"]
