@@ -21,7 +21,9 @@ def _digest(prev_hash: str, payload: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
-def record(action: str, object_type: str, object_id: str, *, actor: Any = None, details: dict | None = None) -> AuditEvent:
+def record(
+    action: str, object_type: str, object_id: str, *, actor: Any = None, details: dict[str, Any] | None = None
+) -> AuditEvent:
     clean = json.loads(redact(json.dumps(details or {}, ensure_ascii=False, default=str)))
     label = "system" if actor is None else getattr(actor, "username", str(actor))
     user = actor if getattr(actor, "pk", None) is not None and hasattr(actor, "username") else None

@@ -118,6 +118,9 @@ def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
             MediaAsset.objects.filter(conversation_id=conversation.pk, external_id__in=effect.media).update(tip=tip)
             conversation.tip_reference = tip.reference
             conversation.save(update_fields=["tip_reference"])
-            queue_message(sender_ref, {"type": "text", "body": definition.text(effect.language, "submitted", reference=tip.reference)})
+            queue_message(
+                sender_ref,
+                {"type": "text", "body": definition.text(effect.language, "submitted", reference=tip.reference)},
+            )
         elif isinstance(effect, Cancelled):
             discard_unsubmitted(conversation.pk)

@@ -70,14 +70,38 @@ class Stack:
         self.env = {**self.env, "SATARK_GRAPH_API_BASE": self.sim_url}
         sim = self._spawn(
             "simulator",
-            [py, "-m", "satark.simulator", "--port", str(self.sim_port),
-             "--webhook-url", f"{self.web_url}/webhooks/whatsapp/"],
+            [
+                py,
+                "-m",
+                "satark.simulator",
+                "--port",
+                str(self.sim_port),
+                "--webhook-url",
+                f"{self.web_url}/webhooks/whatsapp/",
+            ],
         )
         web = self._spawn(
             "web",
-            [py, "-m", "gunicorn", "satark.wsgi", "--bind", f"127.0.0.1:{self.web_port}", "--workers", "1",
-             "--threads", "8", "--worker-class", "gthread", "--timeout", "60", "--access-logfile", "-",
-             "--access-logformat", '%(m)s %(U)s %(s)s %(L)ss'],
+            [
+                py,
+                "-m",
+                "gunicorn",
+                "satark.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.web_port}",
+                "--workers",
+                "1",
+                "--threads",
+                "8",
+                "--worker-class",
+                "gthread",
+                "--timeout",
+                "60",
+                "--access-logfile",
+                "-",
+                "--access-logformat",
+                "%(m)s %(U)s %(s)s %(L)ss",
+            ],
         )
         self._spawn("consumer", [py, "manage.py", "run_huey", "--quiet"])
         wait_for_port(self.sim_port, proc=sim)

@@ -20,10 +20,22 @@ def wamid() -> str:
     return f"wamid.TEST{next(_ids):08d}{int(time.time() * 1000) % 100000:05d}"
 
 
-def message(kind: str, body: dict[str, Any] | None = None, *, sender: str = SENTINEL_PHONE, ts: int | None = None,
-            user_id: str = "", msg_id: str = "", **extra: Any) -> dict[str, Any]:
-    msg: dict[str, Any] = {"from": sender, "id": msg_id or wamid(), "timestamp": str(ts or int(time.time())),
-                           "type": kind}
+def message(
+    kind: str,
+    body: dict[str, Any] | None = None,
+    *,
+    sender: str = SENTINEL_PHONE,
+    ts: int | None = None,
+    user_id: str = "",
+    msg_id: str = "",
+    **extra: Any,
+) -> dict[str, Any]:
+    msg: dict[str, Any] = {
+        "from": sender,
+        "id": msg_id or wamid(),
+        "timestamp": str(ts or int(time.time())),
+        "type": kind,
+    }
     if user_id:
         msg["from_user_id"] = user_id
     if body is not None:
@@ -44,8 +56,9 @@ def list_reply(row_id: str, title: str, **kw: Any) -> dict[str, Any]:
     return message("interactive", {"type": "list_reply", "list_reply": {"id": row_id, "title": title}}, **kw)
 
 
-def envelope(*messages: dict[str, Any], statuses: list[dict[str, Any]] | None = None,
-             profile_name: str = SENTINEL_NAME) -> dict[str, Any]:
+def envelope(
+    *messages: dict[str, Any], statuses: list[dict[str, Any]] | None = None, profile_name: str = SENTINEL_NAME
+) -> dict[str, Any]:
     value: dict[str, Any] = {
         "messaging_product": "whatsapp",
         "metadata": {"display_phone_number": "15550783881", "phone_number_id": PHONE_NUMBER_ID},
@@ -56,8 +69,10 @@ def envelope(*messages: dict[str, Any], statuses: list[dict[str, Any]] | None = 
         value["messages"] = list(messages)
     if statuses:
         value["statuses"] = statuses
-    return {"object": "whatsapp_business_account",
-            "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": value}]}]}
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "102290129340398", "changes": [{"field": "messages", "value": value}]}],
+    }
 
 
 def encode(payload: dict[str, Any]) -> bytes:

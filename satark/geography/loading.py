@@ -81,10 +81,11 @@ def load_geography(folder: Path) -> LoadReport:
     seen: set[str] = set()
     with (folder / files["stations"]).open(encoding="utf-8", newline="") as handle:
         for line_no, row in enumerate(csv.DictReader(handle), start=2):
-            district = districts.get(row["district_en"])
-            if district is None:
+            found = districts.get(row["district_en"])
+            if found is None:
                 raise ReferenceDataError(f"{files['stations']}:{line_no}: unknown district {row['district_en']!r}")
-            circle = None
+            district = found
+            circle: Circle | None = None
             if row.get("circle_en"):
                 circle = Circle.objects.filter(district=district, name__en=row["circle_en"]).first()
                 if circle is None:

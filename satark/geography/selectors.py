@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from .models import District
 
@@ -19,11 +20,13 @@ def _ring_contains(ring: Sequence[Sequence[float]], lon: float, lat: float) -> b
     return inside
 
 
-def geometry_contains(geometry: dict, lon: float, lat: float) -> bool:
+def geometry_contains(geometry: dict[str, Any], lon: float, lat: float) -> bool:
     polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
     for polygon in polygons:
-        if polygon and _ring_contains(polygon[0], lon, lat) and not any(
-            _ring_contains(hole, lon, lat) for hole in polygon[1:]
+        if (
+            polygon
+            and _ring_contains(polygon[0], lon, lat)
+            and not any(_ring_contains(hole, lon, lat) for hole in polygon[1:])
         ):
             return True
     return False

@@ -19,7 +19,9 @@ from .sanitize import MediaRejected, matches_kind, sanitized_image, sniff
 log = logging.getLogger(__name__)
 
 
-def register(channel: str, external_id: str, kind: str, mime: str, sha256: str, caption: str, conversation_id: int) -> MediaAsset:
+def register(
+    *, channel: str, external_id: str, kind: str, mime: str, sha256: str, caption: str, conversation_id: int
+) -> MediaAsset:
     from . import tasks
 
     asset, created = MediaAsset.objects.get_or_create(
@@ -84,7 +86,7 @@ def process(asset_id: str) -> MediaAsset:
         asset.error = str(exc)[:300]
     except SendError as exc:
         asset.error = str(exc)[:300]
-        if asset.attempts >= 5 or not exc.retryable and exc.code == -1:
+        if asset.attempts >= 5 or (not exc.retryable and exc.code == -1):
             asset.state = MediaAsset.State.FAILED
         asset.save()
         raise

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from satark.vault.api import Address
+from satark.core.address import Address
 
 from .types import FetchedMedia
 

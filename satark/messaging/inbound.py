@@ -17,7 +17,7 @@ from satark.core.redaction import redact
 from satark.vault import api as vault
 
 from .models import InboxItem, OutboxItem
-from .types import ChannelError, InboundItem, InboundMessage, StatusUpdate
+from .types import InboundItem, InboundMessage, StatusUpdate
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -80,7 +80,7 @@ def ingest(items: list[InboundItem]) -> IngestReport:
         for ref in senders:
             transaction.on_commit(lambda ref=ref: tasks.process_sender(ref))  # type: ignore[misc]
         if has_status:
-            transaction.on_commit(lambda: tasks.process_statuses())
+            transaction.on_commit(tasks.process_statuses)
     report.senders = len(senders)
     report.statuses = sum(1 for r in rows if r.kind == InboxItem.Kind.STATUS)
     return report

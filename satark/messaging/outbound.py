@@ -42,9 +42,7 @@ class RetryLater(Exception):
 def send_pending(recipient_ref: str) -> int:
     """Send the recipient's queued messages in the order they were queued. Returns the number sent."""
     now = timezone.now()
-    items = list(
-        OutboxItem.objects.filter(recipient_ref=recipient_ref, state=OutboxItem.State.QUEUED).order_by("id")
-    )
+    items = list(OutboxItem.objects.filter(recipient_ref=recipient_ref, state=OutboxItem.State.QUEUED).order_by("id"))
     if not items:
         return 0
     channel = get_channel()

@@ -54,6 +54,8 @@ def sweep() -> None:
     if InboxItem.objects.filter(kind="status", state="pending", received_at__lt=cutoff).exists():
         process_statuses()
     for ref in (
-        OutboxItem.objects.filter(state="queued", created_at__lt=cutoff).values_list("recipient_ref", flat=True).distinct()
+        OutboxItem.objects.filter(state="queued", created_at__lt=cutoff)
+        .values_list("recipient_ref", flat=True)
+        .distinct()
     ):
         send_pending(ref)

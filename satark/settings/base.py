@@ -172,6 +172,7 @@ SATARK_GRAPH_TIMEOUT_SECONDS = float(env("SATARK_GRAPH_TIMEOUT_SECONDS", "15"))
 # Wiring between the channel and the handlers, as dotted paths (like Django backends).
 SATARK_CHANNEL = "satark.whatsapp.channel.WhatsAppChannel"
 SATARK_INBOUND_HANDLER = "satark.conversations.handler.handle_inbound"
+SATARK_INGEST = "satark.messaging.inbound.ingest"
 
 # Media caps per kind, in bytes (Meta's own caps are higher; these keep the office's disk sane).
 SATARK_MEDIA_MAX_BYTES = {

@@ -6,29 +6,17 @@ reference); `address_for` is called only by the outbound send path (messaging.ou
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from satark.core.address import Address
 from satark.core.ids import opaque_id
 
 from . import crypto
 from .models import Identity
-
-
-@dataclass(frozen=True)
-class Address:
-    channel: str
-    phone: str
-    user_id: str
-
-    def __repr__(self) -> str:  # never print an identifier by accident
-        return f"Address(channel={self.channel!r}, phone=<hidden>, user_id=<hidden>)"
-
-    __str__ = __repr__
 
 
 def _find(channel: str, phone: str, user_id: str) -> tuple[Identity | None, str | None, str | None]:

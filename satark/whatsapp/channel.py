@@ -6,8 +6,8 @@ from typing import Any
 
 from django.conf import settings
 
+from satark.core.address import Address
 from satark.messaging.types import FetchedMedia, SendError
-from satark.vault.api import Address
 
 from .client import GraphClient
 from .render import RenderError, render
@@ -38,7 +38,9 @@ class WhatsAppChannel:
         info = self.client.media_info(media_id)
         cap = max(settings.SATARK_MEDIA_MAX_BYTES.values())
         content, mime = self.client.download(str(info["url"]), cap)
-        return FetchedMedia(content=content, mime_type=str(info.get("mime_type") or mime), declared_sha256=str(info.get("sha256") or ""))
+        return FetchedMedia(
+            content=content, mime_type=str(info.get("mime_type") or mime), declared_sha256=str(info.get("sha256") or "")
+        )
 
     def mark_read(self, message_id: str) -> None:
         self.client.mark_read(message_id)

@@ -104,9 +104,10 @@ class GraphClient:
 
     def download(self, url: str, max_bytes: int) -> tuple[bytes, str]:
         """Second hop of a media download: the short-lived URL, with the bearer token, size-capped."""
-        with httpx.Client(timeout=self.timeout, transport=self.transport) as client, client.stream(
-            "GET", url, headers={"Authorization": f"Bearer {self.token}"}
-        ) as response:
+        with (
+            httpx.Client(timeout=self.timeout, transport=self.transport) as client,
+            client.stream("GET", url, headers={"Authorization": f"Bearer {self.token}"}) as response,
+        ):
             self._raise_for(response)
             chunks = []
             total = 0

@@ -49,12 +49,14 @@ def parse_message(msg: dict[str, Any], contacts: list[dict[str, Any]]) -> Inboun
         "raw_type": mtype,
         "error_codes": _errors(msg),
     }
-    body = msg.get(mtype) if isinstance(msg.get(mtype), dict) else {}
+    raw_body = msg.get(mtype)
+    body: dict[str, Any] = raw_body if isinstance(raw_body, dict) else {}
     if mtype == "text":
         return InboundMessage(kind="text", text=str(body.get("body") or ""), **base)
     if mtype == "interactive":
         itype = body.get("type")
-        reply = body.get(itype) if isinstance(body.get(itype), dict) else {}
+        raw_reply = body.get(str(itype))
+        reply: dict[str, Any] = raw_reply if isinstance(raw_reply, dict) else {}
         if itype in ("button_reply", "list_reply"):
             return InboundMessage(
                 kind="choice", choice_id=str(reply.get("id") or ""), choice_title=str(reply.get("title") or ""), **base
@@ -95,7 +97,8 @@ def parse_message(msg: dict[str, Any], contacts: list[dict[str, Any]]) -> Inboun
     if mtype == "reaction":
         return InboundMessage(kind="reaction", emoji=str(body.get("emoji") or ""), **base)
     if mtype == "contacts":
-        shared = msg.get("contacts") if isinstance(msg.get("contacts"), list) else []
+        raw_shared = msg.get("contacts")
+        shared: list[Any] = raw_shared if isinstance(raw_shared, list) else []
         return InboundMessage(kind="contacts", contacts_count=len(shared), **base)
     if mtype == "system":
         return InboundMessage(

@@ -55,7 +55,10 @@ def render(payload: dict[str, Any]) -> dict[str, Any]:
         if len(set(titles)) != len(titles):
             raise RenderError("button titles must be unique")
         buttons = [
-            {"type": "reply", "reply": {"id": _check(o["id"], "button_id"), "title": _check(o["title"], "button_title")}}
+            {
+                "type": "reply",
+                "reply": {"id": _check(o["id"], "button_id"), "title": _check(o["title"], "button_title")},
+            }
             for o in options
         ]
         interactive = {

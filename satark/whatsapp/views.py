@@ -8,10 +8,9 @@ import logging
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-
-from satark.messaging.inbound import ingest
 
 from .parse import PayloadError, parse_webhook
 from .signature import verify
@@ -52,7 +51,7 @@ def webhook(request: HttpRequest) -> HttpResponse:
         log.info("ignored webhook: %s", exc)
         return JsonResponse({"ignored": str(exc)}, status=200)
     try:
-        report = ingest(items)
+        report = import_string(settings.SATARK_INGEST)(items)
     except DatabaseError:
         log.exception("could not store webhook items; Meta will retry")
         return JsonResponse({"error": "temporarily unavailable"}, status=503)

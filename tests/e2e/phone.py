@@ -58,7 +58,9 @@ class Phone:
         response = self.sim.get("/_sim/api/wait", params={"phone": self.number, "count": count, "timeout": timeout})
         response.raise_for_status()
         bot = self.bot_messages()
-        assert len(bot) >= count, f"waited for {count} bot messages, got {len(bot)}: {[body_of(m['payload']) for m in bot]}"
+        assert len(bot) >= count, (
+            f"waited for {count} bot messages, got {len(bot)}: {[body_of(m['payload']) for m in bot]}"
+        )
         return bot
 
     def send(self, **message: Any) -> str:
@@ -87,5 +89,6 @@ class Phone:
         return self.wait(len(bot) + 1)
 
     def send_photo(self, content: bytes, caption: str = "") -> str:
-        return self.send(type="image", data_base64=base64.b64encode(content).decode(), mime_type="image/jpeg",
-                         caption=caption)
+        return self.send(
+            type="image", data_base64=base64.b64encode(content).decode(), mime_type="image/jpeg", caption=caption
+        )

@@ -51,18 +51,19 @@ class Running:
                 for table in tables:
                     if table == "vault_identity":
                         continue
-                    for row in conn.execute(f'select * from "{table}"'):  # noqa: S608 - table names from the schema
+                    for row in conn.execute(f'select * from "{table}"'):
                         chunks.append(f"{table}: {row!r}")
         else:
             import psycopg
 
             with psycopg.connect(self.database_url) as conn:
-                tables = [r[0] for r in conn.execute(
-                    "select tablename from pg_tables where schemaname='public'").fetchall()]
+                tables = [
+                    r[0] for r in conn.execute("select tablename from pg_tables where schemaname='public'").fetchall()
+                ]
                 for table in tables:
                     if table == "vault_identity":
                         continue
-                    for row in conn.execute(f'select * from "{table}"').fetchall():  # noqa: S608
+                    for row in conn.execute(f'select * from "{table}"').fetchall():
                         chunks.append(f"{table}: {row!r}")
         return "\n".join(chunks)
 
@@ -76,10 +77,14 @@ def _prepare_backend(backend: str, var: Path) -> dict[str, str]:
             conn.execute(f"DROP DATABASE IF EXISTS {E2E_DB} WITH (FORCE)")
             conn.execute(f"CREATE DATABASE {E2E_DB}")
         redis.Redis(host="127.0.0.1", port=6379, db=14).flushdb()
-        return {"SATARK_DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{E2E_DB}",
-                "SATARK_HUEY_URL": "redis://127.0.0.1:6379/14"}
-    return {"SATARK_DATABASE_URL": f"sqlite:///{var / 'satark.sqlite3'}",
-            "SATARK_HUEY_URL": f"sqlite:///{var / 'huey.sqlite3'}"}
+        return {
+            "SATARK_DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{E2E_DB}",
+            "SATARK_HUEY_URL": "redis://127.0.0.1:6379/14",
+        }
+    return {
+        "SATARK_DATABASE_URL": f"sqlite:///{var / 'satark.sqlite3'}",
+        "SATARK_HUEY_URL": f"sqlite:///{var / 'huey.sqlite3'}",
+    }
 
 
 def start_product(tmp: Path) -> Iterator[Running]:
@@ -89,16 +94,24 @@ def start_product(tmp: Path) -> Iterator[Running]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SATARK_") or k == "SATARK_TEST_DB"}
     env.update(TEST_SECRETS)
     env.update(_prepare_backend(backend, var))
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "satark.settings.embedded",
-        "SATARK_VAR_DIR": str(var),
-        "SATARK_MEDIA_ROOT": str(var / "media"),
-        "SATARK_LOG_LEVEL": "INFO",
-        "PYTHONUNBUFFERED": "1",
-    })
-    setup = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "demo", "--setup-only"], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=300, check=False)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "satark.settings.embedded",
+            "SATARK_VAR_DIR": str(var),
+            "SATARK_MEDIA_ROOT": str(var / "media"),
+            "SATARK_LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    setup = subprocess.run(
+        [sys.executable, "manage.py", "demo", "--setup-only"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert setup.returncode == 0, setup.stdout + setup.stderr
     logins = dict(line.split(" ", 1) for line in (var / "demo-logins").read_text().splitlines())
     stack = Stack(env=env, web_port=free_port(), sim_port=free_port(), log_dir=var / "logs")
@@ -117,9 +130,16 @@ class Staff:
         page = self.client.get("/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         assert token, page.text[:500]
-        response = self.client.post("/login/", data={"username": username, "password": password,
-                                                      "csrfmiddlewaretoken": token.group(1), "next": "/dashboard/"},
-                                     headers={"Referer": f"{base_url}/login/"})
+        response = self.client.post(
+            "/login/",
+            data={
+                "username": username,
+                "password": password,
+                "csrfmiddlewaretoken": token.group(1),
+                "next": "/dashboard/",
+            },
+            headers={"Referer": f"{base_url}/login/"},
+        )
         assert response.status_code == 200 and "/dashboard/" in str(response.url), response.text[:500]
 
     def get(self, path: str) -> httpx.Response:

@@ -5,68 +5,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, unique=True)),
-                ('name', models.JSONField()),
-                ('office', models.JSONField()),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('boundary', models.JSONField(blank=True, help_text='GeoJSON geometry (Polygon/MultiPolygon)', null=True)),
-                ('hq_lat', models.FloatField(blank=True, null=True)),
-                ('hq_lon', models.FloatField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=16, unique=True)),
+                ("name", models.JSONField()),
+                ("office", models.JSONField()),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "boundary",
+                    models.JSONField(blank=True, help_text="GeoJSON geometry (Polygon/MultiPolygon)", null=True),
+                ),
+                ("hq_lat", models.FloatField(blank=True, null=True)),
+                ("hq_lon", models.FloatField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['order', 'code'],
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Range',
+            name="Range",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, unique=True)),
-                ('reference_prefix', models.CharField(max_length=8)),
-                ('name', models.JSONField(help_text='labels by language code')),
-                ('office', models.JSONField(help_text='office name by language code')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=16, unique=True)),
+                ("reference_prefix", models.CharField(max_length=8)),
+                ("name", models.JSONField(help_text="labels by language code")),
+                ("office", models.JSONField(help_text="office name by language code")),
             ],
         ),
         migrations.CreateModel(
-            name='Circle',
+            name="Circle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.JSONField()),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='circles', to='geography.district')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.JSONField()),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="circles", to="geography.district"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PoliceStation',
+            name="PoliceStation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, unique=True)),
-                ('name', models.JSONField()),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('lon', models.FloatField(blank=True, null=True)),
-                ('coord_confidence', models.CharField(choices=[('high', 'High'), ('medium', 'Medium'), ('low', 'Low')], default='low', max_length=8)),
-                ('source', models.TextField(blank=True)),
-                ('active', models.BooleanField(default=True)),
-                ('circle', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='stations', to='geography.circle')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stations', to='geography.district')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=64, unique=True)),
+                ("name", models.JSONField()),
+                ("lat", models.FloatField(blank=True, null=True)),
+                ("lon", models.FloatField(blank=True, null=True)),
+                (
+                    "coord_confidence",
+                    models.CharField(
+                        choices=[("high", "High"), ("medium", "Medium"), ("low", "Low")], default="low", max_length=8
+                    ),
+                ),
+                ("source", models.TextField(blank=True)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "circle",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="stations",
+                        to="geography.circle",
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="stations", to="geography.district"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['district__order', 'code'],
+                "ordering": ["district__order", "code"],
             },
         ),
         migrations.AddField(
-            model_name='district',
-            name='range',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='districts', to='geography.range'),
+            model_name="district",
+            name="range",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="districts", to="geography.range"
+            ),
         ),
     ]

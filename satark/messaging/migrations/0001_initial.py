@@ -4,54 +4,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='InboxItem',
+            name="InboxItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dedupe_key', models.CharField(max_length=300, unique=True)),
-                ('channel', models.CharField(max_length=16)),
-                ('kind', models.CharField(choices=[('message', 'Message'), ('status', 'Status'), ('error', 'Error')], max_length=8)),
-                ('sender_ref', models.CharField(blank=True, db_index=True, max_length=40)),
-                ('payload', models.JSONField(help_text='the item without any identifier')),
-                ('event_ts', models.BigIntegerField(help_text="channel's timestamp (Unix seconds)")),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=8)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('processed_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("dedupe_key", models.CharField(max_length=300, unique=True)),
+                ("channel", models.CharField(max_length=16)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("message", "Message"), ("status", "Status"), ("error", "Error")], max_length=8
+                    ),
+                ),
+                ("sender_ref", models.CharField(blank=True, db_index=True, max_length=40)),
+                ("payload", models.JSONField(help_text="the item without any identifier")),
+                ("event_ts", models.BigIntegerField(help_text="channel's timestamp (Unix seconds)")),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("done", "Done"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                ("processed_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['state', 'sender_ref', 'event_ts'], name='messaging_i_state_7c6b03_idx')],
+                "indexes": [
+                    models.Index(fields=["state", "sender_ref", "event_ts"], name="messaging_i_state_7c6b03_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OutboxItem',
+            name="OutboxItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(default='whatsapp', max_length=16)),
-                ('recipient_ref', models.CharField(db_index=True, max_length=40)),
-                ('payload', models.JSONField(help_text='channel-neutral message')),
-                ('purpose', models.CharField(default='conversation', max_length=32)),
-                ('state', models.CharField(choices=[('queued', 'Queued'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('read', 'Read'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('external_id', models.CharField(blank=True, max_length=200, null=True, unique=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('error_code', models.IntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('not_before', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("channel", models.CharField(default="whatsapp", max_length=16)),
+                ("recipient_ref", models.CharField(db_index=True, max_length=40)),
+                ("payload", models.JSONField(help_text="channel-neutral message")),
+                ("purpose", models.CharField(default="conversation", max_length=32)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sent", "Sent"),
+                            ("delivered", "Delivered"),
+                            ("read", "Read"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("external_id", models.CharField(blank=True, max_length=200, null=True, unique=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("error_code", models.IntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("not_before", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['state', 'recipient_ref', 'id'], name='messaging_o_state_228d82_idx')],
+                "indexes": [models.Index(fields=["state", "recipient_ref", "id"], name="messaging_o_state_228d82_idx")],
             },
         ),
     ]

@@ -5,51 +5,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('geography', '0001_initial'),
+        ("geography", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True)),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('title', models.JSONField(help_text='short title by language (<= 24 characters: a WhatsApp list row)')),
-                ('description', models.JSONField(help_text='description by language (<= 72 characters)')),
-                ('synonyms', models.JSONField(default=list, help_text='words citizens type for this category')),
-                ('serious_crime', models.BooleanField(default=False)),
-                ('active', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=40, unique=True)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "title",
+                    models.JSONField(help_text="short title by language (<= 24 characters: a WhatsApp list row)"),
+                ),
+                ("description", models.JSONField(help_text="description by language (<= 72 characters)")),
+                ("synonyms", models.JSONField(default=list, help_text="words citizens type for this category")),
+                ("serious_crime", models.BooleanField(default=False)),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name_plural': 'categories',
-                'ordering': ['order'],
+                "verbose_name_plural": "categories",
+                "ordering": ["order"],
             },
         ),
         migrations.CreateModel(
-            name='Tip',
+            name="Tip",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=16, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('answers', models.JSONField(default=dict)),
-                ('language', models.CharField(max_length=8)),
-                ('reporter_ref', models.CharField(db_index=True, max_length=40)),
-                ('police_involved', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('new', 'New'), ('assigned', 'Assigned'), ('closed', 'Closed')], default='new', max_length=16)),
-                ('questionnaire', models.CharField(blank=True, max_length=32)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='tips.category')),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tips', to='geography.district')),
-                ('station', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='geography.policestation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(max_length=16, unique=True)),
+                ("description", models.TextField(blank=True)),
+                ("answers", models.JSONField(default=dict)),
+                ("language", models.CharField(max_length=8)),
+                ("reporter_ref", models.CharField(db_index=True, max_length=40)),
+                ("police_involved", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("new", "New"), ("assigned", "Assigned"), ("closed", "Closed")],
+                        default="new",
+                        max_length=16,
+                    ),
+                ),
+                ("questionnaire", models.CharField(blank=True, max_length=32)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("category", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="tips.category")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="tips", to="geography.district"
+                    ),
+                ),
+                (
+                    "station",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="geography.policestation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['district', 'created_at'], name='tips_tip_distric_ec5f7e_idx')],
+                "ordering": ["-created_at"],
+                "indexes": [models.Index(fields=["district", "created_at"], name="tips_tip_distric_ec5f7e_idx")],
             },
         ),
     ]

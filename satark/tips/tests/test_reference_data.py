@@ -47,7 +47,9 @@ def test_another_region_loads_from_its_own_folder(tmp_path: Path) -> None:
     (folder / "range.json").write_text(json.dumps(config), encoding="utf-8")
     (folder / "stations.csv").write_text(
         "district_en,district_hi,thana_en,thana_hi,circle_en,lat,lon,source,confidence\n"
-        "Jaunpur,जौनपुर,Test Thana,टेस्ट थाना,,25.7,82.7,test,high\n", encoding="utf-8")
+        "Jaunpur,जौनपुर,Test Thana,टेस्ट थाना,,25.7,82.7,test,high\n",
+        encoding="utf-8",
+    )
     call_command("load_reference", dir=str(folder), verbosity=0)
     assert PoliceStation.objects.get().name == {"en": "Test Thana", "hi": "टेस्ट थाना"}
 

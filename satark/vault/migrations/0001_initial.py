@@ -4,26 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Identity',
+            name="Identity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=40, unique=True)),
-                ('pseudonym_user', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('pseudonym_phone', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('ciphertext', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_inbound_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(max_length=40, unique=True)),
+                ("pseudonym_user", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                ("pseudonym_phone", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                ("ciphertext", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_inbound_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name_plural': 'identities',
+                "verbose_name_plural": "identities",
             },
         ),
     ]

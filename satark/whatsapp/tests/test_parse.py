@@ -15,7 +15,13 @@ def one(msg: dict) -> InboundMessage:  # type: ignore[type-arg]
 
 def test_text_and_context() -> None:
     m = one(t.text("Hi", context={"from": "15550783881", "id": "wamid.Q", "forwarded": True}))
-    assert (m.kind, m.text, m.context_id, m.forwarded, m.sender_phone) == ("text", "Hi", "wamid.Q", True, t.SENTINEL_PHONE)
+    assert (m.kind, m.text, m.context_id, m.forwarded, m.sender_phone) == (
+        "text",
+        "Hi",
+        "wamid.Q",
+        True,
+        t.SENTINEL_PHONE,
+    )
 
 
 def test_interactive_and_template_buttons_become_choices() -> None:
@@ -32,10 +38,14 @@ def test_media_location_and_odd_types() -> None:
     assert voice.media and voice.media.voice
     loc = one(t.message("location", {"latitude": 25.58, "longitude": 83.58, "name": "Ghazipur"}))
     assert (loc.kind, loc.latitude, loc.place_name) == ("location", 25.58, "Ghazipur")
-    assert one(t.message("sticker", {"id": "5", "mime_type": "image/webp", "sha256": "s", "animated": False})).kind == "sticker"
+    assert (
+        one(t.message("sticker", {"id": "5", "mime_type": "image/webp", "sha256": "s", "animated": False})).kind
+        == "sticker"
+    )
     assert one(t.message("reaction", {"message_id": "wamid.X", "emoji": "👍"})).emoji == "👍"
-    unsupported = one(t.message("unsupported", {"type": "poll_update"},
-                                errors=[{"code": 131051, "title": "Message type unknown"}]))
+    unsupported = one(
+        t.message("unsupported", {"type": "poll_update"}, errors=[{"code": 131051, "title": "Message type unknown"}])
+    )
     assert unsupported.kind == "unsupported" and unsupported.error_codes == (131051,)
     assert one(t.message("brand_new_type", {"x": 1})).kind == "unsupported"
 
@@ -53,11 +63,18 @@ def test_system_number_change() -> None:
 
 
 def test_statuses_and_value_errors() -> None:
-    payload = t.envelope(statuses=[
-        {"id": "wamid.A", "status": "failed", "timestamp": "1", "recipient_id": "91",
-         "errors": [{"code": 131047, "title": "Re-engagement message"}]},
-        {"id": "wamid.A", "status": "sent", "timestamp": "0", "recipient_id": "91"},
-    ])
+    payload = t.envelope(
+        statuses=[
+            {
+                "id": "wamid.A",
+                "status": "failed",
+                "timestamp": "1",
+                "recipient_id": "91",
+                "errors": [{"code": 131047, "title": "Re-engagement message"}],
+            },
+            {"id": "wamid.A", "status": "sent", "timestamp": "0", "recipient_id": "91"},
+        ]
+    )
     payload["entry"][0]["changes"][0]["value"]["errors"] = [{"code": 130429, "title": "Rate limit hit"}]
     items = parse_webhook(payload)
     statuses = [i for i in items if isinstance(i, StatusUpdate)]

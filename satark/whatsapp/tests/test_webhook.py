@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -17,7 +18,7 @@ SECRET = "test-app-secret"
 
 
 def post(client: Client, body: bytes, signature: str | None = "auto"):  # type: ignore[no-untyped-def]
-    headers = {}
+    headers: dict[str, Any] = {}
     if signature == "auto":
         headers["HTTP_X_HUB_SIGNATURE_256"] = sign(body, SECRET)
     elif signature is not None:
@@ -26,11 +27,15 @@ def post(client: Client, body: bytes, signature: str | None = "auto"):  # type: 
 
 
 def test_verification_handshake_echoes_the_challenge(client: Client) -> None:
-    ok = client.get(URL, {"hub.mode": "subscribe", "hub.verify_token": "test-verify-token", "hub.challenge": "1158201444"})
+    ok = client.get(
+        URL, {"hub.mode": "subscribe", "hub.verify_token": "test-verify-token", "hub.challenge": "1158201444"}
+    )
     assert ok.status_code == 200 and ok.content == b"1158201444"
     bad = client.get(URL, {"hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1"})
     assert bad.status_code == 403
-    wrong_mode = client.get(URL, {"hub.mode": "unsubscribe", "hub.verify_token": "test-verify-token", "hub.challenge": "1"})
+    wrong_mode = client.get(
+        URL, {"hub.mode": "unsubscribe", "hub.verify_token": "test-verify-token", "hub.challenge": "1"}
+    )
     assert wrong_mode.status_code == 403
 
 
@@ -65,8 +70,14 @@ def test_other_objects_are_acknowledged_and_ignored(client: Client) -> None:
 def test_every_item_of_a_batched_body_is_stored_once(client: Client) -> None:
     a1, a2 = t.text("पहला", sender="919000000001"), t.text("second", sender="919000000001")
     b1 = t.button_reply("lang:hi", "हिंदी", sender="919000000002")
-    payload = t.envelope(a1, a2, b1, statuses=[{"id": "wamid.OUT1", "status": "delivered", "timestamp": "1750000000",
-                                                "recipient_id": "919000000001"}])
+    payload = t.envelope(
+        a1,
+        a2,
+        b1,
+        statuses=[
+            {"id": "wamid.OUT1", "status": "delivered", "timestamp": "1750000000", "recipient_id": "919000000001"}
+        ],
+    )
     second_entry = t.envelope(t.text("third", sender="919000000003"))["entry"][0]
     payload["entry"].append(second_entry)
     body = t.encode(payload)

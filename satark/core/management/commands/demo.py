@@ -28,8 +28,12 @@ class Command(BaseCommand):
         call_command("create_demo_users")
         if options["setup_only"]:
             return
-        stack = Stack(env=dict(os.environ), web_port=options["port"], sim_port=options["sim_port"],
-                      log_dir=settings.VAR_DIR / "logs")
+        stack = Stack(
+            env=dict(os.environ),
+            web_port=options["port"],
+            sim_port=options["sim_port"],
+            log_dir=settings.VAR_DIR / "logs",
+        )
         stack.start()
         self.stdout.write(
             "\nSatark Mitra is running (embedded: SQLite, SqliteHuey, local media):\n"
