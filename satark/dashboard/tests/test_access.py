@@ -1,0 +1,69 @@
+"""Who sees what: every role against every dashboard page."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from satark.audit.actions import verify_chain
+from satark.audit.models import AuditEvent
+from satark.core import factories as f
+from satark.people.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world() -> dict[str, object]:
+    f.load_reference()
+    return {
+        "ghazipur_tip": f.tip("ghazipur", description="ghazipur wala jua"),
+        "jaunpur_tip": f.tip("jaunpur", "illegal_arms", description="katta bik raha hai"),
+        "dig": f.dig_office(),
+        "sp_ghazipur": f.sp_office("ghazipur"),
+        "sp_jaunpur": f.sp_office("jaunpur"),
+        "admin": f.staff("cfg-admin", Role.ADMIN),
+    }
+
+
+def login(user: object) -> Client:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+@pytest.mark.parametrize(
+    ("actor", "sees_ghazipur", "sees_jaunpur"),
+    [("dig", True, True), ("sp_ghazipur", True, False), ("sp_jaunpur", False, True), ("admin", False, False)],
+)
+def test_access_matrix(world: dict, actor: str, sees_ghazipur: bool, sees_jaunpur: bool) -> None:  # type: ignore[type-arg]
+    client = login(world[actor])
+    listing = client.get("/dashboard/")
+    for key, expected in (("ghazipur_tip", sees_ghazipur), ("jaunpur_tip", sees_jaunpur)):
+        reference = world[key].reference
+        assert (reference in listing.content.decode()) is expected
+        detail = client.get(f"/dashboard/tips/{reference}/")
+        assert detail.status_code == (200 if expected else 403 if actor == "admin" else 404)
+
+
+def test_anonymous_users_are_sent_to_login(world: dict) -> None:  # type: ignore[type-arg]
+    response = Client().get(f"/dashboard/tips/{world['ghazipur_tip'].reference}/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_login_with_wrong_password_says_so(world: dict) -> None:  # type: ignore[type-arg]
+    response = Client().post("/login/", {"username": "dig", "password": "wrong"})
+    assert response.status_code == 200 and "Username or password is wrong" in response.content.decode()
+    ok = Client().post("/login/", {"username": "dig", "password": f.PASSWORD})
+    assert ok.status_code == 302
+
+
+def test_every_tip_view_is_audited_in_a_valid_chain(world: dict) -> None:  # type: ignore[type-arg]
+    client = login(world["sp_ghazipur"])
+    reference = world["ghazipur_tip"].reference
+    client.get(f"/dashboard/tips/{reference}/")
+    viewed = AuditEvent.objects.filter(action="tip.viewed", object_id=reference)
+    assert viewed.count() == 1 and viewed.get().actor_label == "sp-ghazipur"
+    assert verify_chain() == (True, None)
+    AuditEvent.objects.filter(pk=viewed.get().pk).update(details={"tampered": True})
+    assert verify_chain() == (False, viewed.get().pk)

@@ -1,0 +1,141 @@
+"""The outbound send path and the media fetch, against our fake of the Graph API (no mocks)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from django.test import override_settings
+from PIL import Image
+
+from satark.messaging.channels import reset_channel
+from satark.messaging.models import OutboxItem
+from satark.messaging.outbound import queue_message, send_pending
+from satark.media.models import MediaAsset
+from satark.media.pipeline import process
+from satark.simulator.app import SimulatorConfig
+from satark.simulator.server import serve
+from satark.vault.api import reference_for
+from tests.e2e.phone import photo_with_gps
+
+pytestmark = pytest.mark.django_db
+TOKEN = "integration-token"
+PHONE = "919000000042"
+
+
+@pytest.fixture
+def sim() -> Iterator[httpx.Client]:
+    config = SimulatorConfig(
+        webhook_url="http://127.0.0.1:9/closed",
+        app_secret="s",
+        verify_token="v",
+        access_token=TOKEN,
+        retry_delays=(),
+        status_delays=(0.0,),
+    )
+    server, _thread = serve(config, port=0)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    with override_settings(SATARK_GRAPH_API_BASE=base, SATARK_WHATSAPP_TOKEN=TOKEN):
+        reset_channel()
+        yield httpx.Client(base_url=base, timeout=10)
+    reset_channel()
+    server.shutdown_simulator()
+
+
+def bot_messages(sim: httpx.Client, phone: str = PHONE) -> list[dict[str, Any]]:
+    return [m for m in sim.get(f"/_sim/api/phones/{phone}/messages").json()["messages"] if m["direction"] == "out"]
+
+
+def test_queued_messages_are_sent_in_order_and_recorded(sim: httpx.Client) -> None:
+    ref = reference_for("whatsapp", PHONE)
+    queue_message(ref, {"type": "text", "body": "नमस्ते"})
+    queue_message(ref, {"type": "buttons", "body": "भाषा चुनें", "options": [{"id": "lang:hi", "title": "हिंदी"}]})
+    queue_message(
+        ref,
+        {
+            "type": "list",
+            "body": "श्रेणी",
+            "button": "चुनें",
+            "options": [{"id": f"c{i}", "title": f"{i}. विकल्प"} for i in range(10)],
+        },
+    )
+    assert send_pending(ref) == 3
+    items = list(OutboxItem.objects.order_by("id"))
+    assert [i.state for i in items] == ["sent", "sent", "sent"]
+    assert all(i.external_id and i.external_id.startswith("wamid.") for i in items)
+    sent = bot_messages(sim)
+    assert [m["wamid"] for m in sent] == [i.external_id for i in items]
+    assert sent[0]["payload"]["text"]["body"] == "नमस्ते"
+    assert sent[2]["payload"]["interactive"]["action"]["sections"][0]["rows"][9]["id"] == "c9"
+    assert send_pending(ref) == 0  # idempotent: nothing queued, nothing sent twice
+
+
+def test_a_refused_token_fails_the_message_without_retry(sim: httpx.Client) -> None:
+    ref = reference_for("whatsapp", PHONE)
+    queue_message(ref, {"type": "text", "body": "hello"})
+    with override_settings(SATARK_WHATSAPP_TOKEN="expired"):
+        reset_channel()
+        assert send_pending(ref) == 0
+    item = OutboxItem.objects.get()
+    assert (item.state, item.error_code, item.attempts) == ("failed", 190, 1)
+
+
+def test_a_message_over_whatsapp_limits_is_caught_before_sending(sim: httpx.Client) -> None:
+    ref = reference_for("whatsapp", PHONE)
+    options = [{"id": str(i), "title": f"option {i}"} for i in range(4)]
+    queue_message(ref, {"type": "buttons", "body": "too many", "options": options})
+    queue_message(ref, {"type": "text", "body": "still delivered"})
+    assert send_pending(ref) == 1
+    failed, ok = OutboxItem.objects.order_by("id")
+    assert (failed.state, failed.error_code, ok.state) == ("failed", 100, "sent")
+    assert [m["payload"]["type"] for m in bot_messages(sim)] == ["text"]
+
+
+def inbound_media(sim: httpx.Client, content: bytes, mime: str = "image/jpeg") -> dict[str, Any]:
+    response = sim.post(
+        f"/_sim/api/phones/{PHONE}/send",
+        json={"type": "image", "data_base64": base64.b64encode(content).decode(), "mime_type": mime},
+    )
+    assert response.status_code == 200, response.text
+    inbound = [m for m in sim.get(f"/_sim/api/phones/{PHONE}/messages").json()["messages"] if m["direction"] == "in"]
+    return inbound[-1]["payload"]["image"]  # type: ignore[no-any-return]
+
+
+def register(image: dict[str, Any], sha: str | None = None) -> MediaAsset:
+    return MediaAsset.objects.create(
+        channel="whatsapp",
+        external_id=image["id"],
+        kind="image",
+        declared_mime=image["mime_type"],
+        declared_sha256=sha or image["sha256"],
+    )
+
+
+def test_photo_is_fetched_verified_sealed_and_stripped_of_metadata(sim: httpx.Client, settings: Any) -> None:
+    content = photo_with_gps()
+    asset = process(str(register(inbound_media(sim, content)).id))
+    assert asset.state == "ready", asset.error
+    assert asset.sha256 == hashlib.sha256(content).hexdigest()
+    original = (settings.MEDIA_ROOT / asset.original_path).read_bytes()
+    derivative = (settings.MEDIA_ROOT / asset.derivative_path).read_bytes()
+    assert original == content and b"SentinelCam" in original
+    assert b"SentinelCam" not in derivative and b"SERIAL-98765" not in derivative
+    with Image.open(io.BytesIO(derivative)) as img:
+        assert dict(img.getexif()) == {} and img.size == (64, 48)
+    assert process(str(asset.id)).state == "ready"  # the same media processed twice changes nothing
+
+
+def test_a_hash_mismatch_or_a_corrupt_file_is_rejected_with_a_reason(sim: httpx.Client) -> None:
+    image = inbound_media(sim, photo_with_gps())
+    wrong = base64.b64encode(hashlib.sha256(b"something else").digest()).decode()
+    rejected = process(str(register(image, sha=wrong).id))
+    assert (rejected.state, rejected.error) == ("rejected", "SHA-256 does not match the value the channel declared")
+    corrupt = process(str(register(inbound_media(sim, b"\xff\xd8\xff" + b"\x00" * 200)).id))
+    assert corrupt.state == "rejected" and "not a readable image" in corrupt.error
+    fake = process(str(register(inbound_media(sim, b"%PDF-1.4 not a photo")).id))
+    assert fake.state == "rejected" and "application/pdf" in fake.error
