@@ -13,11 +13,11 @@ import pytest
 from django.test import override_settings
 from PIL import Image
 
+from satark.media.models import MediaAsset
+from satark.media.pipeline import process
 from satark.messaging.channels import reset_channel
 from satark.messaging.models import OutboxItem
 from satark.messaging.outbound import queue_message, send_pending
-from satark.media.models import MediaAsset
-from satark.media.pipeline import process
 from satark.simulator.app import SimulatorConfig
 from satark.simulator.server import serve
 from satark.vault.api import reference_for
