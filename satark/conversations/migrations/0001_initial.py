@@ -4,27 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Conversation',
+            name="Conversation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reporter_ref', models.CharField(db_index=True, max_length=40)),
-                ('questionnaire', models.CharField(max_length=32)),
-                ('state', models.JSONField()),
-                ('active', models.BooleanField(default=True)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('tip_reference', models.CharField(blank=True, max_length=16)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reporter_ref", models.CharField(db_index=True, max_length=40)),
+                ("questionnaire", models.CharField(max_length=32)),
+                ("state", models.JSONField()),
+                ("active", models.BooleanField(default=True)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("tip_reference", models.CharField(blank=True, max_length=16)),
             ],
             options={
-                'indexes': [models.Index(fields=['reporter_ref', 'active'], name='conversatio_reporte_803eb3_idx')],
+                "indexes": [models.Index(fields=["reporter_ref", "active"], name="conversatio_reporte_803eb3_idx")],
             },
         ),
     ]

@@ -1,0 +1,90 @@
+"""The shell around the engine, with the real reference data and questionnaire: messages in, outbox
+rows, media rows and tips out."""
+
+from __future__ import annotations
+
+import time
+from itertools import count
+
+import pytest
+
+from satark.conversations.handler import handle_inbound
+from satark.conversations.models import Conversation
+from satark.core import factories as f
+from satark.media.models import MediaAsset
+from satark.messaging.models import OutboxItem
+from satark.messaging.types import InboundMessage, MediaRef
+from satark.tips.models import Tip
+
+pytestmark = pytest.mark.django_db
+REF = "rp_testreporter"
+_ids = count(1)
+
+
+def msg(kind: str = "text", **fields: object) -> InboundMessage:
+    return InboundMessage(
+        channel="whatsapp", external_id=f"wamid.H{next(_ids)}", timestamp=int(time.time()), kind=kind, **fields
+    )  # type: ignore[arg-type]
+
+
+def photo(media_id: str) -> InboundMessage:
+    return msg("media", media=MediaRef(id=media_id, kind="image", mime_type="image/jpeg", sha256="x"))
+
+
+def last_reply() -> dict:  # type: ignore[type-arg]
+    return OutboxItem.objects.filter(recipient_ref=REF).order_by("-id").first().payload  # type: ignore[union-attr]
+
+
+def option_ids(payload: dict) -> list[str]:  # type: ignore[type-arg]
+    return [o["id"] for o in payload.get("options", [])]
+
+
+@pytest.fixture(autouse=True)
+def reference() -> None:
+    f.load_reference()
+
+
+def test_typed_hinglish_answers_file_a_tip_with_its_photos() -> None:
+    handle_inbound(REF, msg(text="hi"))
+    assert option_ids(last_reply()) == ["lang:hi", "lang:en"]
+    handle_inbound(REF, msg(text="english"))
+    category_menu = last_reply()
+    assert category_menu["type"] == "list" and len(category_menu["options"]) == 10
+    handle_inbound(REF, msg(text="jua"))
+    assert last_reply()["type"] == "buttons"  # three districts fit in buttons
+    handle_inbound(REF, msg(text="gazipur"))
+    handle_inbound(REF, msg(text="Every night people gamble behind the bus stand near the temple"))
+    handle_inbound(REF, photo("m1"))
+    handle_inbound(REF, photo("m2"))
+    acks = OutboxItem.objects.filter(recipient_ref=REF).count()
+    handle_inbound(REF, msg("choice", choice_id="media:done", choice_title="Done"))
+    confirm = last_reply()
+    assert "confirm:yes" in option_ids(confirm) and "Ghazipur" in confirm["body"]
+    assert OutboxItem.objects.filter(recipient_ref=REF).count() == acks + 1
+    handle_inbound(REF, msg("choice", choice_id="confirm:yes", choice_title="Submit"))
+
+    tip = Tip.objects.get()
+    assert (tip.category.code, tip.district.code, tip.language) == ("gambling", "ghazipur", "en")
+    assert tip.reference in last_reply()["body"] and tip.reporter_ref == REF
+    assert sorted(MediaAsset.objects.filter(tip=tip).values_list("external_id", flat=True)) == ["m1", "m2"]
+    assert not Conversation.objects.get().active
+    handle_inbound(REF, msg(text="hello again"))  # a new conversation starts
+    assert Conversation.objects.filter(active=True).count() == 1
+
+
+def test_a_photo_as_first_message_is_kept_and_cancel_discards_it() -> None:
+    handle_inbound(REF, photo("m9"))
+    assert MediaAsset.objects.filter(external_id="m9").exists()
+    assert option_ids(last_reply()) == ["lang:hi", "lang:en"]
+    handle_inbound(REF, msg(text="radd"))
+    assert not MediaAsset.objects.exists() and not Tip.objects.exists()
+    assert not Conversation.objects.get().active
+
+
+def test_unsupported_and_system_messages_never_break_the_flow() -> None:
+    handle_inbound(REF, msg("unsupported", raw_type="poll_update", error_codes=(131051,)))
+    handle_inbound(REF, msg("sticker", media=MediaRef(id="s1", kind="sticker", mime_type="image/webp")))
+    handle_inbound(REF, msg("reaction", emoji="👍"))
+    handle_inbound(REF, msg("system", raw_type="system"))
+    assert option_ids(last_reply()) == ["lang:hi", "lang:en"]
+    assert Conversation.objects.filter(active=True).count() == 1
