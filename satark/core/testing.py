@@ -12,6 +12,17 @@ SENTINEL_PHONE = "919876543210"  # +91 98765 43210, the privacy sentinel
 SENTINEL_SPELLINGS = ("919876543210", "+919876543210", "9876543210", "98765 43210", "+91 98765 43210")
 SENTINEL_NAME = "Sentinel Reporter Ramkumar"
 PHONE_NUMBER_ID = "106540352242922"
+# Headless Debian chromium with nothing reaching outside 127.0.0.1 on its own.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 _ids = count(1)
 

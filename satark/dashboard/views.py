@@ -34,7 +34,7 @@ def tip_detail(request: HttpRequest, reference: str) -> HttpResponse:
     _require_reader(request)
     tip = get_tip_for(request.user, reference)
     record("tip.viewed", "tip", tip.reference, actor=request.user)
-    answers = [(k, v) for k, v in tip.answers.items() if k not in ("description",)]
+    answers = [(k, v) for k, v in tip.answers.items() if k not in ("description", "category", "district")]
     return render(
         request,
         "dashboard/tip_detail.html",
