@@ -22,13 +22,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TMP = Path(tempfile.mkdtemp(prefix="satark-bench-"))
-os.environ.update({
-    "DJANGO_SETTINGS_MODULE": "satark.settings.embedded",
-    "SATARK_VAR_DIR": str(TMP),
-    "SATARK_DATABASE_URL": f"sqlite:///{TMP / 'bench.sqlite3'}",
-    "SATARK_HUEY_URL": f"sqlite:///{TMP / 'huey.sqlite3'}",
-    "SATARK_LOG_LEVEL": "WARNING",
-})
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "satark.settings.embedded",
+        "SATARK_VAR_DIR": str(TMP),
+        "SATARK_DATABASE_URL": f"sqlite:///{TMP / 'bench.sqlite3'}",
+        "SATARK_HUEY_URL": f"sqlite:///{TMP / 'huey.sqlite3'}",
+        "SATARK_LOG_LEVEL": "WARNING",
+    }
+)
 
 import django  # noqa: E402
 
@@ -54,12 +56,26 @@ def timed(fn: Callable[[int], None], n: int) -> float:
     return statistics.median(samples)
 
 
-def wsgi_call(app: WSGIHandler, method: str, path: str, body: bytes = b"", query: str = "",
-              headers: dict[str, str] | None = None) -> str:
+def wsgi_call(
+    app: WSGIHandler,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    *,
+    query: str = "",
+    headers: dict[str, str] | None = None,
+) -> str:
     environ = {
-        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000", "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body)),
-        "CONTENT_TYPE": "application/json", "wsgi.url_scheme": "http", "HTTP_HOST": "127.0.0.1",
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "wsgi.input": io.BytesIO(body),
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "application/json",
+        "wsgi.url_scheme": "http",
+        "HTTP_HOST": "127.0.0.1",
     }
     for key, value in (headers or {}).items():
         environ["HTTP_" + key.upper().replace("-", "_")] = value
@@ -84,8 +100,9 @@ def bench_webhook() -> list[tuple[str, float, float]]:
 
     def post(bodies: list[bytes]) -> None:
         for body in bodies:
-            status = wsgi_call(app, "POST", "/webhooks/whatsapp/", body,
-                               headers={"X-Hub-Signature-256": sign(body, secret)})
+            status = wsgi_call(
+                app, "POST", "/webhooks/whatsapp/", body, headers={"X-Hub-Signature-256": sign(body, secret)}
+            )
             assert status.startswith("200"), status
 
     def one_message_new_sender(offset: int) -> None:
@@ -121,10 +138,14 @@ def bench_engine() -> list[tuple[str, float, float]]:
 
     definition = get_definition()
     script = [
-        Event(kind="text", text="hi"), Event(kind="choice", choice_id="lang:hi"), Event(kind="text", text="jua"),
-        Event(kind="text", text="गाजीपुर"), Event(kind="text", text="रोज़ रात बगीचे में जुआ होता है"),
+        Event(kind="text", text="hi"),
+        Event(kind="choice", choice_id="lang:hi"),
+        Event(kind="text", text="jua"),
+        Event(kind="text", text="गाजीपुर"),
+        Event(kind="text", text="रोज़ रात बगीचे में जुआ होता है"),
         Event(kind="media", media_id="m1", media_kind="image", mime_type="image/jpeg"),
-        Event(kind="choice", choice_id="media:done"), Event(kind="choice", choice_id="confirm:yes"),
+        Event(kind="choice", choice_id="media:done"),
+        Event(kind="choice", choice_id="confirm:yes"),
     ]
     now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
     n = 300
@@ -137,16 +158,23 @@ def bench_engine() -> list[tuple[str, float, float]]:
                 state = State.from_json(json.loads(json.dumps(state.to_json())))
 
     def baseline(_offset: int) -> None:
-        state = State(questionnaire="tip", version=1, step="confirm", language="hi",
-                      answers=(("category", "gambling"), ("description", "x" * 40)))
+        state = State(
+            questionnaire="tip",
+            version=1,
+            step="confirm",
+            language="hi",
+            answers=(("category", "gambling"), ("description", "x" * 40)),
+        )
         for _ in range(n):
             for _event in script:
                 State.from_json(json.loads(json.dumps(state.to_json())))
 
     base = timed(baseline, n * len(script))
     full = timed(conversations, n * len(script))
-    return [("state JSON round trip per event (baseline)", base, 1.0),
-            ("engine.step + JSON round trip per event", full, full / base)]
+    return [
+        ("state JSON round trip per event (baseline)", base, 1.0),
+        ("engine.step + JSON round trip per event", full, full / base),
+    ]
 
 
 def main() -> None:

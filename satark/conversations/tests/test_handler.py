@@ -5,34 +5,37 @@ from __future__ import annotations
 
 import time
 from itertools import count
+from typing import Any
 
 import pytest
 
 from satark.conversations.handler import handle_inbound
 from satark.conversations.models import Conversation
-from satark.core import factories as f
 from satark.media.models import MediaAsset
 from satark.messaging.models import OutboxItem
 from satark.messaging.types import InboundMessage, MediaRef
 from satark.tips.models import Tip
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 REF = "rp_testreporter"
 _ids = count(1)
 
 
-def msg(kind: str = "text", **fields: object) -> InboundMessage:
+def msg(kind: str = "text", **fields: Any) -> InboundMessage:
     return InboundMessage(
         channel="whatsapp", external_id=f"wamid.H{next(_ids)}", timestamp=int(time.time()), kind=kind, **fields
-    )  # type: ignore[arg-type]
+    )
 
 
 def photo(media_id: str) -> InboundMessage:
     return msg("media", media=MediaRef(id=media_id, kind="image", mime_type="image/jpeg", sha256="x"))
 
 
-def last_reply() -> dict:  # type: ignore[type-arg]
-    return OutboxItem.objects.filter(recipient_ref=REF).order_by("-id").first().payload  # type: ignore[union-attr]
+def last_reply() -> Any:
+    item = OutboxItem.objects.filter(recipient_ref=REF).order_by("-id").first()
+    assert item is not None
+    return item.payload
 
 
 def option_ids(payload: dict) -> list[str]:  # type: ignore[type-arg]

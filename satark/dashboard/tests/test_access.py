@@ -7,8 +7,8 @@ from django.test import Client
 
 from satark.audit.actions import verify_chain
 from satark.audit.models import AuditEvent
-from satark.core import factories as f
 from satark.people.models import Role
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 

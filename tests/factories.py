@@ -12,7 +12,7 @@ from satark.people.models import Role, StaffProfile
 from satark.tips.actions import TipDraft, do_submit_tip
 from satark.tips.models import Tip
 
-PASSWORD = "correct-horse-battery"  # noqa: S105 - test accounts only
+PASSWORD = "correct-horse-battery"
 
 
 def load_reference() -> None:
