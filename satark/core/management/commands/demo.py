@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from typing import Any
 
@@ -28,6 +29,12 @@ class Command(BaseCommand):
         call_command("create_demo_users")
         if options["setup_only"]:
             return
+        def interrupt(signum: int, _frame: object) -> None:
+            raise KeyboardInterrupt
+
+        # A terminal closing or `kill` must stop the children too, not leave them running.
+        signal.signal(signal.SIGTERM, interrupt)
+        signal.signal(signal.SIGHUP, interrupt)
         stack = Stack(
             env=dict(os.environ),
             web_port=options["port"],
