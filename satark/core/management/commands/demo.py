@@ -29,6 +29,7 @@ class Command(BaseCommand):
         call_command("create_demo_users")
         if options["setup_only"]:
             return
+
         def interrupt(signum: int, _frame: object) -> None:
             raise KeyboardInterrupt
 
