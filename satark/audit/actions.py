@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from satark.core.redaction import redact
 
-from .models import AuditEvent
+from .models import AuditEvent, ChainHead
 
 GENESIS = "0" * 64
 
@@ -28,8 +28,9 @@ def record(
     label = "system" if actor is None else getattr(actor, "username", str(actor))
     user = actor if getattr(actor, "pk", None) is not None and hasattr(actor, "username") else None
     with transaction.atomic():
-        last = AuditEvent.objects.select_for_update().order_by("-id").values_list("hash", flat=True).first()
-        prev = last or GENESIS
+        ChainHead.objects.get_or_create(pk=1, defaults={"hash": GENESIS})
+        head = ChainHead.objects.select_for_update().get(pk=1)
+        prev = head.hash
         now = timezone.now()
         payload = {
             "at": now.isoformat(),
@@ -38,7 +39,7 @@ def record(
             "object": f"{object_type}:{object_id}",
             "details": clean,
         }
-        return AuditEvent.objects.create(
+        event = AuditEvent.objects.create(
             created_at=now,
             actor=user,
             actor_label=label,
@@ -49,6 +50,10 @@ def record(
             prev_hash=prev,
             hash=_digest(prev, payload),
         )
+        head.hash = event.hash
+        head.count += 1
+        head.save(update_fields=["hash", "count"])
+        return event
 
 
 def verify_chain() -> tuple[bool, int | None]:

@@ -27,3 +27,15 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise ValueError("audit events are append-only")
         super().save(*args, **kwargs)
+
+
+class ChainHead(models.Model):
+    """One row holding the latest hash. Writers lock it, so two concurrent events can never both
+    chain onto the same predecessor (a fork that verify_chain would report as tampering)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    hash = models.CharField(max_length=64)
+    count = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"audit head {self.count}"

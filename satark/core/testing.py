@@ -9,7 +9,14 @@ from itertools import count
 from typing import Any
 
 SENTINEL_PHONE = "919876543210"  # +91 98765 43210, the privacy sentinel
-SENTINEL_SPELLINGS = ("919876543210", "+919876543210", "9876543210", "98765 43210", "+91 98765 43210")
+SENTINEL_SPELLINGS = (
+    "919876543210",
+    "+919876543210",
+    "9876543210",
+    "98765 43210",
+    "98765-43210",
+    "+91 98765 43210",
+)
 SENTINEL_NAME = "Sentinel Reporter Ramkumar"
 PHONE_NUMBER_ID = "106540352242922"
 # Headless Debian chromium with nothing reaching outside 127.0.0.1 on its own.

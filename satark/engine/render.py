@@ -152,9 +152,7 @@ def choice_prompt(definition: Definition, step: StepDef, lang: str, page: int) -
 
 
 def language_options(definition: Definition) -> tuple[Option, ...]:
-    return tuple(
-        Option(f"lang:{lang}", definition.text(lang, "language_name")) for lang in definition.languages
-    )
+    return tuple(Option(f"lang:{lang}", definition.text(lang, "language_name")) for lang in definition.languages)
 
 
 def language_prompt(definition: Definition, welcome: bool) -> Message:
@@ -194,9 +192,7 @@ def location_prompt(definition: Definition, step: StepDef, lang: str) -> Message
     return LocationRequest(body=definition.text(lang, step.prompt))
 
 
-def summary_body(
-    definition: Definition, step: StepDef, lang: str, answers: Mapping[str, str], media_count: int
-) -> str:
+def summary_body(definition: Definition, step: StepDef, lang: str, answers: Mapping[str, str], media_count: int) -> str:
     lines = [definition.text(lang, "confirm_title")]
     for line in step.summary:
         if line.value == "media_count":

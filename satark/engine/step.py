@@ -30,9 +30,7 @@ FLAG_DOCUMENT_WARNED = "document_warned"
 LOCATION_ANSWER = "location"
 
 
-def step(
-    definition: Definition, state: State | None, event: Event, now: datetime
-) -> tuple[State, tuple[Effect, ...]]:
+def step(definition: Definition, state: State | None, event: Event, now: datetime) -> tuple[State, tuple[Effect, ...]]:
     """Advance one conversation by one inbound event.
 
     ``state=None`` (or a finished state, or one from another questionnaire) starts a new
@@ -73,9 +71,7 @@ class _Turn:
     def start(cls, definition: Definition, event: Event, now: datetime) -> tuple[State, tuple[Effect, ...]]:
         first = definition.first_step
         language = "" if definition.language_step is not None else definition.languages[0]
-        state = State(
-            questionnaire=definition.id, version=definition.version, step=first.id, language=language
-        )
+        state = State(questionnaire=definition.id, version=definition.version, step=first.id, language=language)
         turn = cls(definition, state, now)
         if _is_media(event):
             turn.collect(event)
@@ -487,4 +483,3 @@ class _Turn:
 
 def _is_media(event: Event) -> bool:
     return event.kind == "media" and bool(event.media_id) and event.media_kind in MEDIA_KINDS
-

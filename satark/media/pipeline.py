@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
+from satark.core.redaction import redact
 from satark.messaging.channels import get_channel
 from satark.messaging.types import SendError
 
@@ -57,10 +60,28 @@ def _digest_matches(declared: str, content: bytes) -> bool:
     return declared in (base64.b64encode(digest).decode(), digest.hex())
 
 
-def process(asset_id: str) -> MediaAsset:
-    asset = MediaAsset.objects.get(pk=asset_id)
-    if asset.state != MediaAsset.State.PENDING:
-        return asset  # already done: processing the same media twice changes nothing
+FETCH_FIELDS = ["sha256", "size", "detected_mime", "original_path", "derivative_path", "state", "attempts", "error"]
+MAX_ATTEMPTS = 5
+
+
+def _remove_files(*relatives: str) -> None:
+    for relative in relatives:
+        if relative:
+            (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+
+
+def _store(asset: MediaAsset) -> None:
+    """Write only what the fetch owns: the tip link may have been set (or the row deleted, by a
+    cancel) while the download was running."""
+    values = {field: getattr(asset, field) for field in FETCH_FIELDS}
+    if MediaAsset.objects.filter(pk=asset.pk).update(**values) == 0:
+        _remove_files(asset.original_path, asset.derivative_path)  # cancelled meanwhile: keep nothing
+
+
+def process(asset_id: str) -> MediaAsset | None:
+    asset = MediaAsset.objects.filter(pk=asset_id).first()
+    if asset is None or asset.state != MediaAsset.State.PENDING:
+        return asset  # gone or already done: processing the same media twice changes nothing
     asset.attempts += 1
     cap = settings.SATARK_MEDIA_MAX_BYTES.get(asset.kind, 16 * 1024 * 1024)
     try:
@@ -84,23 +105,33 @@ def process(asset_id: str) -> MediaAsset:
     except MediaRejected as exc:
         asset.state = MediaAsset.State.REJECTED
         asset.error = str(exc)[:300]
-    except SendError as exc:
-        asset.error = str(exc)[:300]
-        if asset.attempts >= 5 or (not exc.retryable and exc.code == -1):
+    except Exception as exc:
+        retryable = isinstance(exc, SendError) and exc.retryable
+        asset.error = redact(f"{type(exc).__name__}: {exc}")[:300]
+        if not retryable or asset.attempts >= MAX_ATTEMPTS:
             asset.state = MediaAsset.State.FAILED
-        asset.save()
+        _store(asset)
+        if asset.state == MediaAsset.State.FAILED:
+            log.warning("media %s failed: %s", asset.pk, asset.error)
+            return asset
         raise
-    asset.save()
+    _store(asset)
     return asset
+
+
+def stale_pending(older_than_seconds: int = 120) -> list[str]:
+    """Pending media whose fetch task was lost (a killed consumer): the sweeper fetches them again."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return [
+        str(pk) for pk in MediaAsset.objects.filter(state="pending", created_at__lt=cutoff).values_list("pk", flat=True)
+    ]
 
 
 def discard_unsubmitted(conversation_id: int) -> int:
     """A cancelled report keeps nothing: rows and files of media not attached to a tip are deleted."""
     count = 0
     for asset in MediaAsset.objects.filter(conversation_id=conversation_id, tip=None):
-        for relative in (asset.original_path, asset.derivative_path):
-            if relative:
-                (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+        _remove_files(asset.original_path, asset.derivative_path)
         asset.delete()
         count += 1
     return count

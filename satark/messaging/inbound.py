@@ -33,8 +33,10 @@ class IngestReport:
 def _row_for(item: InboundItem) -> InboxItem:
     if isinstance(item, InboundMessage):
         if item.raw_type == "system" and item.new_phone and item.sender_phone:
-            vault.change_number(item.channel, item.sender_phone, item.new_phone, item.new_user_id)
-            ref = vault.reference_for(item.channel, item.new_phone, item.new_user_id or item.sender_user_id)
+            # Meta regenerates the business-scoped id with the number: only the new one is valid.
+            ref = vault.change_number(item.channel, item.sender_phone, item.new_phone, item.new_user_id) or (
+                vault.reference_for(item.channel, item.new_phone, item.new_user_id)
+            )
         else:
             ref = vault.reference_for(item.channel, item.sender_phone, item.sender_user_id)
         return InboxItem(
@@ -119,7 +121,7 @@ def process_sender(sender_ref: str) -> int:
         handled += 1
 
 
-_RANK = {"queued": 0, "sent": 1, "delivered": 2, "read": 3, "played": 3}
+_RANK = {"queued": 0, "sending": 0, "sent": 1, "delivered": 2, "read": 3, "played": 3}
 
 
 def apply_status(outbox: OutboxItem, status: StatusUpdate) -> None:
@@ -152,6 +154,13 @@ def process_statuses(external_id: str = "") -> int:
     for item in pending.order_by("event_ts", "id"):
         status = StatusUpdate(**{**item.payload, "error_codes": tuple(item.payload.get("error_codes", ()))})
         outbox = OutboxItem.objects.filter(external_id=status.external_id).first()
+        if outbox is None and status.callback_data.startswith("out:") and status.callback_data[4:].isdigit():
+            # The send's own response was never recorded (a crash after the channel accepted it):
+            # the status names our row, so record its id now instead of ever sending it again.
+            OutboxItem.objects.filter(pk=int(status.callback_data[4:]), external_id__isnull=True).update(
+                external_id=status.external_id
+            )
+            outbox = OutboxItem.objects.filter(external_id=status.external_id).first()
         if outbox is None:
             if item.received_at < stale:  # Meta's message TTL is 30 days: nothing will ever match it
                 item.state = InboxItem.State.DONE
@@ -159,6 +168,7 @@ def process_statuses(external_id: str = "") -> int:
                 item.save(update_fields=["state", "error"])
             continue
         with transaction.atomic():
+            outbox = OutboxItem.objects.select_for_update().get(pk=outbox.pk)
             apply_status(outbox, status)
             item.state = InboxItem.State.DONE
             item.processed_at = timezone.now()

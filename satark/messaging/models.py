@@ -39,6 +39,7 @@ class InboxItem(models.Model):
 class OutboxItem(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued"
+        SENDING = "sending"  # handed to the channel; the outcome is not recorded yet
         SENT = "sent"
         DELIVERED = "delivered"
         READ = "read"

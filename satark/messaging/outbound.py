@@ -23,6 +23,7 @@ from .types import SendError
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+SENDING_TIMEOUT = timedelta(minutes=10)
 
 
 def queue_message(recipient_ref: str, payload: dict[str, Any], *, purpose: str = "conversation") -> OutboxItem:
@@ -40,8 +41,12 @@ class RetryLater(Exception):
 
 
 def send_pending(recipient_ref: str) -> int:
-    """Send the recipient's queued messages in the order they were queued. Returns the number sent."""
-    now = timezone.now()
+    """Send the recipient's queued messages in the order they were queued. Returns the number sent.
+
+    A row is marked `sending` (committed) before the channel call, so a crash after the channel accepted
+    it can never cause an automatic second send; the channel's status webhooks carry `out:<id>` and
+    recover the row (see inbound.process_statuses), and the sweeper re-queues only rows that stayed
+    `sending` with no status at all for SENDING_TIMEOUT."""
     items = list(OutboxItem.objects.filter(recipient_ref=recipient_ref, state=OutboxItem.State.QUEUED).order_by("id"))
     if not items:
         return 0
@@ -49,28 +54,56 @@ def send_pending(recipient_ref: str) -> int:
     address = vault.address_for(recipient_ref)
     sent = 0
     for item in items:
+        now = timezone.now()
         if item.not_before and item.not_before > now:
             raise RetryLater((item.not_before - now).total_seconds())
+        item.attempts += 1
+        item.state = OutboxItem.State.SENDING
+        item.sent_at = now
+        item.save(update_fields=["attempts", "state", "sent_at"])
         try:
             external_id = channel.send(address, item.payload, callback_data=f"out:{item.pk}")
         except SendError as exc:
-            item.attempts += 1
             item.error_code = exc.code or None
             item.last_error = redact(str(exc))[:500]
             if exc.retryable and item.attempts < MAX_ATTEMPTS:
                 delay = max(exc.retry_after, min(2**item.attempts, 300))
+                item.state = OutboxItem.State.QUEUED
                 item.not_before = now + timedelta(seconds=delay)
-                item.save(update_fields=["attempts", "error_code", "last_error", "not_before"])
+                item.save(update_fields=["error_code", "last_error", "state", "not_before"])
                 raise RetryLater(delay) from exc
-            item.state = OutboxItem.State.FAILED
-            item.save(update_fields=["attempts", "error_code", "last_error", "state"])
-            log.warning("outbox %s failed permanently: code %s", item.pk, exc.code)
+            _fail(item, f"code {exc.code}")
             continue  # a permanent failure must not hold back the messages after it
-        item.attempts += 1
-        item.external_id = external_id
-        item.state = OutboxItem.State.SENT
-        item.sent_at = timezone.now()
-        item.save(update_fields=["attempts", "external_id", "state", "sent_at"])
-        process_statuses(external_id)
+        except Exception as exc:  # a bug in one message must not block the recipient's queue
+            item.last_error = redact(f"{type(exc).__name__}: {exc}")[:500]
+            _fail(item, type(exc).__name__)
+            log.exception("outbox %s could not be sent", item.pk)
+            continue
+        record_sent(item, external_id)
         sent += 1
     return sent
+
+
+def _fail(item: OutboxItem, why: str) -> None:
+    item.state = OutboxItem.State.FAILED
+    item.save(update_fields=["error_code", "last_error", "state"])
+    log.warning("outbox %s failed permanently: %s", item.pk, why)
+
+
+def record_sent(item: OutboxItem, external_id: str) -> None:
+    updated = OutboxItem.objects.filter(pk=item.pk, external_id__isnull=True).update(
+        external_id=external_id, state=OutboxItem.State.SENT
+    )
+    if updated == 0:  # a status webhook recovered it first; keep its (further) state
+        OutboxItem.objects.filter(pk=item.pk, external_id=external_id, state=OutboxItem.State.SENDING).update(
+            state=OutboxItem.State.SENT
+        )
+    process_statuses(external_id)
+
+
+def requeue_stuck(older_than: timedelta = SENDING_TIMEOUT) -> int:
+    """Rows left `sending` by a crash, with no status ever received: the channel never took them."""
+    cutoff = timezone.now() - older_than
+    return OutboxItem.objects.filter(
+        state=OutboxItem.State.SENDING, external_id__isnull=True, sent_at__lt=cutoff
+    ).update(state=OutboxItem.State.QUEUED)

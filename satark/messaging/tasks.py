@@ -7,10 +7,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 from huey.exceptions import RetryTask, TaskLockedException
 
 from . import inbound, outbound
+from .locks import expiring_lock
 from .models import InboxItem, OutboxItem
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 @db_task(retries=5, retry_delay=2)
 def process_sender(sender_ref: str) -> int:
     try:
-        with HUEY.lock_task(f"sender:{sender_ref}"):
+        with expiring_lock(f"sender:{sender_ref}"):
             return inbound.process_sender(sender_ref)
     except TaskLockedException as exc:  # another worker is on this sender: its loop will see our rows
         raise RetryTask(delay=1) from exc
@@ -33,7 +34,7 @@ def process_statuses() -> int:
 @db_task(retries=10, retry_delay=2)
 def send_pending(recipient_ref: str) -> int:
     try:
-        with HUEY.lock_task(f"send:{recipient_ref}"):
+        with expiring_lock(f"send:{recipient_ref}"):
             return outbound.send_pending(recipient_ref)
     except TaskLockedException as exc:
         raise RetryTask(delay=1) from exc
@@ -53,6 +54,7 @@ def sweep() -> None:
         process_sender(ref)
     if InboxItem.objects.filter(kind="status", state="pending", received_at__lt=cutoff).exists():
         process_statuses()
+    outbound.requeue_stuck()
     for ref in (
         OutboxItem.objects.filter(state="queued", created_at__lt=cutoff)
         .values_list("recipient_ref", flat=True)

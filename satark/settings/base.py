@@ -120,11 +120,15 @@ def huey_from_url(url: str, immediate: bool = False) -> dict[str, object]:
         "name": "satark",
         "filename": path,
         "immediate": immediate,
+        "results": False,
         "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
     }
 
 
 HUEY = huey_from_url(env("SATARK_HUEY_URL", f"sqlite:///{VAR_DIR / 'huey.sqlite3'}"))
+
+# Meta's webhook bodies may be up to 3 MB; Django's default cap (2.5 MB) would refuse the largest.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024 + 64 * 1024
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

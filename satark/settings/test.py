@@ -19,6 +19,8 @@ if os.environ.get("SATARK_TEST_DB", "sqlite") == "postgres":
     HUEY = huey_from_url("redis://127.0.0.1:6379/15", immediate=True)
 else:
     DATABASES = {"default": database_from_url(f"sqlite:///{_TMP / 'test.sqlite3'}")}
+    # A real file in WAL mode, as in the embedded profile (not Django's default shared in-memory database).
+    DATABASES["default"]["TEST"] = {"NAME": str(_TMP / "test-db.sqlite3")}
     HUEY = huey_from_url(f"sqlite:///{_TMP / 'huey.sqlite3'}", immediate=True)
 MEDIA_ROOT = _TMP / "media"
 SATARK_VAULT_KEYS = ["Cu-NAefTgtYxBtZvfAZIUgOmw7enEIMkQX_BcqQ7LSA="]

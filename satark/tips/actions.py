@@ -31,7 +31,8 @@ class TipRejected(ValueError):
 
 
 def check_submit_tip(draft: TipDraft) -> tuple[Category, District, PoliceStation | None]:
-    category = Category.objects.filter(code=draft.category_code, active=True).first()
+    # An inactive category is still accepted: it may have been retired while the reporter was answering.
+    category = Category.objects.filter(code=draft.category_code).first()
     if category is None:
         raise TipRejected(f"unknown category {draft.category_code!r}")
     district = District.objects.select_related("range").filter(code=draft.district_code).first()

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from satark.core.address import Address
 from satark.core.ids import opaque_id
@@ -19,17 +19,54 @@ from . import crypto
 from .models import Identity
 
 
-def _find(channel: str, phone: str, user_id: str) -> tuple[Identity | None, str | None, str | None]:
+def _pseudonyms(channel: str, phone: str, user_id: str) -> tuple[str | None, str | None]:
     p_user = crypto.pseudonym(channel, "user:" + user_id) if user_id else None
     p_phone = crypto.pseudonym(channel, "phone:" + phone) if phone else None
-    query = Q(pk__in=[])
-    if p_user:
-        query |= Q(pseudonym_user=p_user)
-    if p_phone:
-        query |= Q(pseudonym_phone=p_phone)
-    return Identity.objects.filter(query).first(), p_user, p_phone
+    return p_user, p_phone
 
 
+def _detach_phone(identity: Identity) -> None:
+    """The number now belongs to someone else: the old identity keeps only its user id."""
+    data = crypto.unseal(identity.ciphertext)
+    data["phone"] = ""
+    identity.pseudonym_phone = None
+    identity.ciphertext = crypto.seal(data)
+    identity.save(update_fields=["pseudonym_phone", "ciphertext"])
+
+
+@sensitive_variables()
+def _resolve(channel: str, phone: str, user_id: str) -> Identity | None:
+    """Find the identity for a sender, never merging two different people.
+
+    The business-scoped user id decides when present: a phone number held by an identity with a
+    different user id has been reissued to a new person, so it is taken away from the old identity
+    (which stays reachable by its user id) and the sender is treated as new."""
+    p_user, p_phone = _pseudonyms(channel, phone, user_id)
+    by_user = Identity.objects.filter(pseudonym_user=p_user).first() if p_user else None
+    by_phone = Identity.objects.filter(pseudonym_phone=p_phone).first() if p_phone else None
+    if by_phone is not None and by_user is not None and by_phone.pk != by_user.pk:
+        _detach_phone(by_phone)
+        by_phone = None
+    if by_phone is not None and by_user is None and p_user and by_phone.pseudonym_user not in (None, p_user):
+        _detach_phone(by_phone)
+        by_phone = None
+    identity = by_user or by_phone
+    if identity is None:
+        return None
+    if identity.pseudonym_user != (p_user or identity.pseudonym_user) or identity.pseudonym_phone != (
+        p_phone or identity.pseudonym_phone
+    ):
+        data = crypto.unseal(identity.ciphertext)
+        data["phone"] = phone or data.get("phone", "")
+        data["user_id"] = user_id or data.get("user_id", "")
+        identity.pseudonym_user = p_user or identity.pseudonym_user
+        identity.pseudonym_phone = p_phone or identity.pseudonym_phone
+        identity.ciphertext = crypto.seal(data)
+        identity.save(update_fields=["pseudonym_user", "pseudonym_phone", "ciphertext"])
+    return identity
+
+
+@sensitive_variables()
 def reference_for(channel: str, phone: str, user_id: str = "") -> str:
     """The opaque reporter reference for a sender, created on first contact.
 
@@ -37,35 +74,22 @@ def reference_for(channel: str, phone: str, user_id: str = "") -> str:
     once with each keeps one reference, and the missing half is filled in when it first appears."""
     if not phone and not user_id:
         raise ValueError("a sender needs a phone number or a user id")
-    identity, p_user, p_phone = _find(channel, phone, user_id)
-    if identity is not None:
-        if (p_user and not identity.pseudonym_user) or (p_phone and not identity.pseudonym_phone):
-            data = crypto.unseal(identity.ciphertext)
-            data["phone"] = data.get("phone") or phone
-            data["user_id"] = data.get("user_id") or user_id
-            identity.pseudonym_user = identity.pseudonym_user or p_user
-            identity.pseudonym_phone = identity.pseudonym_phone or p_phone
-            identity.ciphertext = crypto.seal(data)
-            try:
-                with transaction.atomic():
-                    identity.save(update_fields=["pseudonym_user", "pseudonym_phone", "ciphertext"])
-            except IntegrityError:
-                pass  # the other half belongs to another identity already; keep both as they are
-        return identity.reference
-    try:
-        with transaction.atomic():
-            identity = Identity.objects.create(
-                reference="rp_" + opaque_id(12),
-                pseudonym_user=p_user,
-                pseudonym_phone=p_phone,
-                ciphertext=crypto.seal({"channel": channel, "phone": phone, "user_id": user_id}),
-            )
-    except IntegrityError:  # a concurrent first message from the same sender
-        found, _, _ = _find(channel, phone, user_id)
-        if found is None:
-            raise
-        return found.reference
-    return identity.reference
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                identity = _resolve(channel, phone, user_id)
+                if identity is None:
+                    p_user, p_phone = _pseudonyms(channel, phone, user_id)
+                    identity = Identity.objects.create(
+                        reference="rp_" + opaque_id(12),
+                        pseudonym_user=p_user,
+                        pseudonym_phone=p_phone,
+                        ciphertext=crypto.seal({"channel": channel, "phone": phone, "user_id": user_id}),
+                    )
+                return identity.reference
+        except IntegrityError:  # a concurrent first message from the same sender: look again
+            continue
+    raise RuntimeError("could not resolve the sender's identity")
 
 
 def touch_inbound(reference: str) -> None:
@@ -79,6 +103,7 @@ def last_inbound_at(reference: str) -> datetime | None:
     return value
 
 
+@sensitive_variables()
 def address_for(reference: str) -> Address:
     """Decrypt a reporter's address. Only the outbound send path may call this."""
     identity = Identity.objects.get(reference=reference)
@@ -86,20 +111,29 @@ def address_for(reference: str) -> Address:
     return Address(channel=data["channel"], phone=data.get("phone", ""), user_id=data.get("user_id", ""))
 
 
+@sensitive_variables()
 def change_number(channel: str, old_phone: str, new_phone: str, new_user_id: str = "") -> str | None:
     """Meta's `user_changed_number`: move the mapping to the new number (and the regenerated user id),
-    keeping the same reference so replies about earlier tips still reach the person."""
-    identity, _, _ = _find(channel, old_phone, "")
-    if identity is None:
-        return None
-    data = crypto.unseal(identity.ciphertext)
-    data["phone"] = new_phone
-    data["user_id"] = new_user_id
-    identity.pseudonym_phone = crypto.pseudonym(channel, "phone:" + new_phone) if new_phone else None
-    identity.pseudonym_user = crypto.pseudonym(channel, "user:" + new_user_id) if new_user_id else None
-    identity.ciphertext = crypto.seal(data)
-    identity.save(update_fields=["pseudonym_phone", "pseudonym_user", "ciphertext"])
-    return identity.reference
+    keeping the same reference so replies about earlier tips still reach the person. If the new number
+    was known as someone else's, it is taken from that identity (numbers are reissued)."""
+    with transaction.atomic():
+        _p_user, p_old = _pseudonyms(channel, old_phone, "")
+        identity = Identity.objects.filter(pseudonym_phone=p_old).first() if p_old else None
+        if identity is None:
+            return None
+        p_user, p_new = _pseudonyms(channel, new_phone, new_user_id)
+        for holder in Identity.objects.filter(pseudonym_phone=p_new).exclude(pk=identity.pk) if p_new else []:
+            _detach_phone(holder)
+        if p_user:
+            Identity.objects.filter(pseudonym_user=p_user).exclude(pk=identity.pk).update(pseudonym_user=None)
+        data = crypto.unseal(identity.ciphertext)
+        data["phone"] = new_phone
+        data["user_id"] = new_user_id
+        identity.pseudonym_phone = p_new
+        identity.pseudonym_user = p_user
+        identity.ciphertext = crypto.seal(data)
+        identity.save(update_fields=["pseudonym_phone", "pseudonym_user", "ciphertext"])
+        return identity.reference
 
 
 def rotate_keys() -> int:

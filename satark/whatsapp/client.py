@@ -82,8 +82,11 @@ class GraphClient:
         except httpx.HTTPError as exc:
             raise SendError(f"network error: {type(exc).__name__}", retryable=True, retry_after=5.0) from exc
         self._raise_for(response)
-        data = response.json()
-        messages = data.get("messages") or []
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise SendError("Graph API answered 200 without JSON", retryable=True, retry_after=5.0) from exc
+        messages = data.get("messages") or [] if isinstance(data, dict) else []
         if not messages or not messages[0].get("id"):
             raise SendError("Graph API answered without a message id", retryable=True, retry_after=5.0)
         return str(messages[0]["id"])
@@ -92,28 +95,50 @@ class GraphClient:
         body: dict[str, Any] = {"messaging_product": "whatsapp", "status": "read", "message_id": message_id}
         if typing:
             body["typing_indicator"] = {"type": "text"}
-        with self._client() as client:
-            self._raise_for(client.post(f"/{self.phone_number_id}/messages", json=body))
+        try:
+            with self._client() as client:
+                response = client.post(f"/{self.phone_number_id}/messages", json=body)
+        except httpx.HTTPError as exc:
+            raise SendError(f"network error: {type(exc).__name__}", retryable=True, retry_after=5.0) from exc
+        self._raise_for(response)
 
     def media_info(self, media_id: str) -> dict[str, Any]:
-        with self._client() as client:
-            response = client.get(f"/{media_id}", params={"phone_number_id": self.phone_number_id})
+        try:
+            with self._client() as client:
+                response = client.get(f"/{media_id}", params={"phone_number_id": self.phone_number_id})
+        except httpx.HTTPError as exc:
+            raise SendError(f"network error: {type(exc).__name__}", retryable=True, retry_after=5.0) from exc
         self._raise_for(response)
         info: dict[str, Any] = response.json()
         return info
 
     def download(self, url: str, max_bytes: int) -> tuple[bytes, str]:
         """Second hop of a media download: the short-lived URL, with the bearer token, size-capped."""
-        with (
-            httpx.Client(timeout=self.timeout, transport=self.transport) as client,
-            client.stream("GET", url, headers={"Authorization": f"Bearer {self.token}"}) as response,
-        ):
-            self._raise_for(response)
-            chunks = []
-            total = 0
-            for chunk in response.iter_bytes():
-                total += len(chunk)
-                if total > max_bytes:
-                    raise SendError(f"media larger than {max_bytes} bytes", code=-1)
-                chunks.append(chunk)
-            return b"".join(chunks), response.headers.get("content-type", "")
+        try:
+            with (
+                httpx.Client(timeout=self.timeout, transport=self.transport) as client,
+                client.stream("GET", url, headers={"Authorization": f"Bearer {self.token}"}) as response,
+            ):
+                if response.status_code >= 400:
+                    response.read()
+                    self._raise_for(response)
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise MediaTooLarge(f"media of {declared} bytes is over the {max_bytes}-byte cap")
+                chunks = []
+                total = 0
+                for chunk in response.iter_bytes():
+                    total += len(chunk)
+                    if total > max_bytes:
+                        raise MediaTooLarge(f"media larger than {max_bytes} bytes")
+                    chunks.append(chunk)
+                return b"".join(chunks), response.headers.get("content-type", "")
+        except httpx.HTTPError as exc:
+            raise SendError(f"network error: {type(exc).__name__}", retryable=True, retry_after=5.0) from exc
+
+
+class MediaTooLarge(SendError):
+    """The channel offers a file over our cap: not retryable, the sender should send a smaller one."""
+
+    def __init__(self, message: str):
+        super().__init__(message, code=-1, retryable=False)

@@ -10,6 +10,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
 from .parse import PayloadError, parse_webhook
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 MAX_BODY = 3 * 1024 * 1024  # Meta's documented webhook payload maximum
 
 
+@sensitive_variables("body", "data", "items")  # error reports must never show the raw body
+@sensitive_post_parameters()
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def webhook(request: HttpRequest) -> HttpResponse:

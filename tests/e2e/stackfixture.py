@@ -67,6 +67,31 @@ class Running:
                         chunks.append(f"{table}: {row!r}")
         return "\n".join(chunks)
 
+    def dump_queue(self) -> str:
+        """Everything in the task queue's storage (SqliteHuey file or the Redis database)."""
+        if self.backend == "sqlite":
+            path = self.var / "huey.sqlite3"
+            with sqlite3.connect(path) as conn:
+                tables = [r[0] for r in conn.execute("select name from sqlite_master where type='table'")]
+                return "\n".join(repr(row) for table in tables for row in conn.execute(f'select * from "{table}"'))
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=6379, db=14)
+        out = []
+        for key in client.keys("*"):
+            kind = client.type(key)
+            if kind == b"string":
+                out.append(repr(client.get(key)))
+            elif kind == b"list":
+                out.append(repr(client.lrange(key, 0, -1)))
+            elif kind == b"zset":
+                out.append(repr(client.zrange(key, 0, -1)))
+            elif kind == b"hash":
+                out.append(repr(client.hgetall(key)))
+            else:
+                out.append(repr(key))
+        return "\n".join(out)
+
 
 def _prepare_backend(backend: str, var: Path) -> dict[str, str]:
     if backend == "postgres":

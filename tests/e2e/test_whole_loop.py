@@ -76,8 +76,13 @@ def test_citizen_files_a_hindi_tip_and_only_the_right_offices_see_it(product: Ru
     logs = "".join(p.read_text(errors="replace") for p in (product.var / "logs").glob("*.log"))
     media = b"".join(p.read_bytes() for p in (product.var / "media").rglob("*") if p.is_file())
     database = product.dump_database()
-    for spelling in (*t.SENTINEL_SPELLINGS, t.SENTINEL_NAME):
+    queue = product.dump_queue()
+    phones = product.sim().get("/_sim/api/phones").json()["phones"]
+    bsuid = next(p["user_id"] for p in phones if p["phone"] == t.SENTINEL_PHONE)
+    assert bsuid
+    for spelling in (*t.SENTINEL_SPELLINGS, t.SENTINEL_NAME, bsuid):
         assert spelling not in database, f"{spelling!r} found in the database"
+        assert spelling not in queue, f"{spelling!r} found in the task queue"
         assert spelling not in pages, f"{spelling!r} found in a dashboard page"
         assert spelling not in logs, f"{spelling!r} found in the logs"
         assert spelling.encode() not in media, f"{spelling!r} found in a media file"

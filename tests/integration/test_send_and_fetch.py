@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -18,33 +17,12 @@ from satark.media.pipeline import process
 from satark.messaging.channels import reset_channel
 from satark.messaging.models import OutboxItem
 from satark.messaging.outbound import queue_message, send_pending
-from satark.simulator.app import SimulatorConfig
-from satark.simulator.server import serve
 from satark.vault.api import reference_for
 from tests.e2e.phone import photo_with_gps
 
+from .conftest import PHONE
+
 pytestmark = pytest.mark.django_db
-TOKEN = "integration-token"
-PHONE = "919000000042"
-
-
-@pytest.fixture
-def sim() -> Iterator[httpx.Client]:
-    config = SimulatorConfig(
-        webhook_url="http://127.0.0.1:9/closed",
-        app_secret="s",
-        verify_token="v",
-        access_token=TOKEN,
-        retry_delays=(),
-        status_delays=(0.0,),
-    )
-    server, _thread = serve(config, port=0)
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    with override_settings(SATARK_GRAPH_API_BASE=base, SATARK_WHATSAPP_TOKEN=TOKEN):
-        reset_channel()
-        yield httpx.Client(base_url=base, timeout=10)
-    reset_channel()
-    server.shutdown_simulator()
 
 
 def bot_messages(sim: httpx.Client, phone: str = PHONE) -> list[dict[str, Any]]:
@@ -139,3 +117,24 @@ def test_a_hash_mismatch_or_a_corrupt_file_is_rejected_with_a_reason(sim: httpx.
     assert corrupt.state == "rejected" and "not a readable image" in corrupt.error
     fake = process(str(register(inbound_media(sim, b"%PDF-1.4 not a photo")).id))
     assert fake.state == "rejected" and "application/pdf" in fake.error
+
+
+def test_a_fetch_finishing_after_submit_or_cancel_keeps_the_tip_link_or_nothing(settings: Any) -> None:
+    from satark.media import pipeline
+    from tests import factories as f
+
+    f.load_reference()
+    tip = f.tip()
+    asset = MediaAsset.objects.create(channel="whatsapp", external_id="race1", kind="image")
+    MediaAsset.objects.filter(pk=asset.pk).update(tip=tip)  # Submit happened while downloading
+    asset.state = MediaAsset.State.READY
+    pipeline._store(asset)
+    asset.refresh_from_db()
+    assert (asset.state, asset.tip_id) == ("ready", tip.pk)
+
+    gone = MediaAsset.objects.create(channel="whatsapp", external_id="race2", kind="image")
+    gone.original_path = pipeline._write(f"sealed/{gone.id}", b"evidence")
+    MediaAsset.objects.filter(pk=gone.pk).delete()  # Cancel happened while downloading
+    pipeline._store(gone)
+    assert not MediaAsset.objects.filter(pk=gone.pk).exists()
+    assert not (settings.MEDIA_ROOT / gone.original_path).exists()

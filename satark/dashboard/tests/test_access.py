@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.test import Client
 
@@ -67,3 +69,42 @@ def test_every_tip_view_is_audited_in_a_valid_chain(world: dict) -> None:  # typ
     assert verify_chain() == (True, None)
     AuditEvent.objects.filter(pk=viewed.get().pk).update(details={"tampered": True})
     assert verify_chain() == (False, viewed.get().pk)
+
+
+def test_media_of_another_district_is_not_served_and_views_are_audited(world: dict, tmp_path) -> None:  # type: ignore[no-untyped-def,type-arg]
+    from django.conf import settings
+
+    from satark.media.models import MediaAsset
+
+    tip = world["ghazipur_tip"]
+    asset = MediaAsset.objects.create(
+        channel="whatsapp",
+        external_id="m1",
+        kind="image",
+        tip=tip,
+        state="ready",
+        derivative_path="derivatives/test.jpg",
+    )
+    path = settings.MEDIA_ROOT / "derivatives" / "test.jpg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\xff\xd8\xff test")
+    url = f"/dashboard/tips/{tip.reference}/media/{asset.id}/"
+    assert login(world["sp_jaunpur"]).get(url).status_code == 404
+    assert login(world["admin"]).get(url).status_code == 403
+    response = login(world["sp_ghazipur"]).get(url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    assert AuditEvent.objects.filter(action="media.viewed", actor_label="sp-ghazipur").count() == 1
+
+
+def test_the_admin_account_configures_but_cannot_grant_itself_tips(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    f.load_reference()
+    call_command("create_demo_users", file=str(tmp_path / "logins"), stdout=io.StringIO())
+    admin = login(get_user_model().objects.get(username="admin"))
+    assert admin.get("/admin/geography/policestation/").status_code == 200
+    assert admin.get("/admin/tips/category/").status_code == 200
+    for forbidden in ("/admin/auth/user/", "/admin/people/staffprofile/", "/admin/auth/group/"):
+        assert admin.get(forbidden).status_code == 403, forbidden
+    assert admin.get("/dashboard/").status_code == 403

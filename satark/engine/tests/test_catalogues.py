@@ -25,7 +25,12 @@ from .helpers import CATEGORIES, DISTRICTS, catalogues, definition, questionnair
 
 DEVANAGARI = re.compile("[\u0900-\u097f]")
 BUTTON_TITLES = (
-    "language_name", "done_button", "skip_button", "continue_button", "confirm_yes", "confirm_no",
+    "language_name",
+    "done_button",
+    "skip_button",
+    "continue_button",
+    "confirm_yes",
+    "confirm_no",
 )
 LIST_BUTTONS = ("choose_button", "category_button")
 ROW_TITLES = ("more_title", "back_title")

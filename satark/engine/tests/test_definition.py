@@ -120,10 +120,20 @@ MINI = {
     ],
 }
 MINI_TEXTS = {
-    "en": {"mini_urgent": "Is it happening now?", "mini_yes": "Yes, now", "mini_no": "No",
-           "mini_place": "Share the place, or type skip.", "mini_note": "Anything else?"},
-    "hi": {"mini_urgent": "क्या यह अभी हो रहा है?", "mini_yes": "हाँ, अभी", "mini_no": "नहीं",
-           "mini_place": "जगह भेजें, या skip लिखें।", "mini_note": "और कुछ?"},
+    "en": {
+        "mini_urgent": "Is it happening now?",
+        "mini_yes": "Yes, now",
+        "mini_no": "No",
+        "mini_place": "Share the place, or type skip.",
+        "mini_note": "Anything else?",
+    },
+    "hi": {
+        "mini_urgent": "क्या यह अभी हो रहा है?",
+        "mini_yes": "हाँ, अभी",
+        "mini_no": "नहीं",
+        "mini_place": "जगह भेजें, या skip लिखें।",
+        "mini_note": "और कुछ?",
+    },
 }
 
 

@@ -8,9 +8,27 @@ import sys
 from pathlib import Path
 
 ENGINE = Path(__file__).resolve().parents[1]
-FORBIDDEN_STDLIB = {"os", "io", "sys", "time", "random", "secrets", "uuid", "socket", "subprocess",
-                    "pathlib", "shutil", "tempfile", "logging", "threading", "asyncio", "urllib", "http",
-                    "sqlite3", "pickle"}
+FORBIDDEN_STDLIB = {
+    "os",
+    "io",
+    "sys",
+    "time",
+    "random",
+    "secrets",
+    "uuid",
+    "socket",
+    "subprocess",
+    "pathlib",
+    "shutil",
+    "tempfile",
+    "logging",
+    "threading",
+    "asyncio",
+    "urllib",
+    "http",
+    "sqlite3",
+    "pickle",
+}
 FORBIDDEN_CALLS = {"open", "print", "input", "eval", "exec", "__import__"}
 CLOCK_ATTRIBUTES = {"now", "utcnow", "today", "time", "monotonic", "perf_counter"}
 DEVANAGARI = re.compile("[\u0900-\u097f]")

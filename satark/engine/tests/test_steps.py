@@ -111,8 +111,19 @@ def test_a_long_first_message_is_kept_as_the_description() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "language"),
-    [("hindi", "hi"), ("Hindi", "hi"), ("हिंदी", "hi"), ("हिन्दी", "hi"), ("1", "hi"), ("१", "hi"),
-     ("english", "en"), ("ENGLISH", "en"), ("2", "en"), ("angrezi", "en"), ("अंग्रेज़ी", "en")],
+    [
+        ("hindi", "hi"),
+        ("Hindi", "hi"),
+        ("हिंदी", "hi"),
+        ("हिन्दी", "hi"),
+        ("1", "hi"),
+        ("१", "hi"),
+        ("english", "en"),
+        ("ENGLISH", "en"),
+        ("2", "en"),
+        ("angrezi", "en"),
+        ("अंग्रेज़ी", "en"),
+    ],
 )
 def test_typed_language(typed: str, language: str) -> None:
     chat = Chat(definition())
@@ -179,14 +190,29 @@ def test_paging_is_generic() -> None:
 @pytest.mark.parametrize(
     ("typed", "category"),
     [
-        ("gau", "cow_smuggling"), ("Cow", "cow_smuggling"), ("गाय", "cow_smuggling"), ("1", "cow_smuggling"),
-        ("1.", "cow_smuggling"), ("sharab", "drugs_liquor"), ("daru", "drugs_liquor"),
+        ("gau", "cow_smuggling"),
+        ("Cow", "cow_smuggling"),
+        ("गाय", "cow_smuggling"),
+        ("1", "cow_smuggling"),
+        ("1.", "cow_smuggling"),
+        ("sharab", "drugs_liquor"),
+        ("daru", "drugs_liquor"),
         ("Liquor", "drugs_liquor"),
-        ("jua", "gambling"), ("satta", "gambling"), ("Gambling", "gambling"), ("जुआ / सट्टा", "gambling"),
-        ("hathiyar", "illegal_arms"), ("katta", "illegal_arms"), ("khanan", "illegal_mining"),
-        ("balu", "illegal_mining"), ("बालू", "illegal_mining"), ("११", "serious_crime"),
-        ("chain snatching", "serious_crime"), ("Other", "other"), ("अन्य", "other"),
-        ("extortion_corruption", "extortion_corruption"), ("Cow smuggling", "cow_smuggling"),
+        ("jua", "gambling"),
+        ("satta", "gambling"),
+        ("Gambling", "gambling"),
+        ("जुआ / सट्टा", "gambling"),
+        ("hathiyar", "illegal_arms"),
+        ("katta", "illegal_arms"),
+        ("khanan", "illegal_mining"),
+        ("balu", "illegal_mining"),
+        ("बालू", "illegal_mining"),
+        ("११", "serious_crime"),
+        ("chain snatching", "serious_crime"),
+        ("Other", "other"),
+        ("अन्य", "other"),
+        ("extortion_corruption", "extortion_corruption"),
+        ("Cow smuggling", "cow_smuggling"),
     ],
 )
 def test_typed_category(typed: str, category: str) -> None:
@@ -250,8 +276,16 @@ def test_three_districts_are_buttons_four_are_a_list() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "district"),
-    [("jaunpur", "jaunpur"), ("जौनपुर", "jaunpur"), ("gazipur", "ghazipur"), ("गाज़ीपुर", "ghazipur"),
-     ("गाजीपुर", "ghazipur"), ("चंदौली", "chandauli"), ("Chandauli", "chandauli"), ("3", "chandauli")],
+    [
+        ("jaunpur", "jaunpur"),
+        ("जौनपुर", "jaunpur"),
+        ("gazipur", "ghazipur"),
+        ("गाज़ीपुर", "ghazipur"),
+        ("गाजीपुर", "ghazipur"),
+        ("चंदौली", "chandauli"),
+        ("Chandauli", "chandauli"),
+        ("3", "chandauli"),
+    ],
 )
 def test_typed_district(typed: str, district: str) -> None:
     chat = at_step("district", "hi")
@@ -505,8 +539,17 @@ def test_state_json_round_trip() -> None:
 
 
 def test_engine_is_deterministic() -> None:
-    events = [text("Hi"), tap("lang:hi"), text("jua"), text("2"), text("कुछ लोग रोज़ ताश खेलते हैं"),
-              photo("a"), photo("b"), text("हो गया"), text("हाँ")]
+    events = [
+        text("Hi"),
+        tap("lang:hi"),
+        text("jua"),
+        text("2"),
+        text("कुछ लोग रोज़ ताश खेलते हैं"),
+        photo("a"),
+        photo("b"),
+        text("हो गया"),
+        text("हाँ"),
+    ]
 
     def run() -> list[object]:
         state = None

@@ -45,3 +45,22 @@ def test_key_rotation_keeps_every_reporter_reachable(settings) -> None:  # type:
         assert api.rotate_keys() == 1
     with override_settings(SATARK_VAULT_KEYS=[new_key]):
         assert api.address_for(ref).phone == t.SENTINEL_PHONE
+
+
+def test_a_reissued_number_with_a_new_user_id_is_a_new_reporter() -> None:
+    old = api.reference_for("whatsapp", t.SENTINEL_PHONE, "IN.OLDOWNER0001")
+    new = api.reference_for("whatsapp", t.SENTINEL_PHONE, "IN.NEWOWNER0002")
+    assert new != old
+    # The old reporter stays reachable by their user id only; the number now reaches the new owner.
+    assert (api.address_for(old).phone, api.address_for(old).user_id) == ("", "IN.OLDOWNER0001")
+    assert api.address_for(new).phone == t.SENTINEL_PHONE
+    assert api.reference_for("whatsapp", "", "IN.OLDOWNER0001") == old
+
+
+def test_changing_to_a_number_someone_else_had_takes_it_from_them() -> None:
+    mover = api.reference_for("whatsapp", "919222222222", "IN.MOVER000001")
+    previous_holder = api.reference_for("whatsapp", t.SENTINEL_PHONE, "IN.HOLDER00001")
+    assert api.change_number("whatsapp", "919222222222", t.SENTINEL_PHONE, "IN.MOVER000002") == mover
+    assert api.address_for(mover).phone == t.SENTINEL_PHONE
+    assert api.address_for(previous_holder).phone == ""
+    assert api.reference_for("whatsapp", t.SENTINEL_PHONE, "IN.MOVER000002") == mover

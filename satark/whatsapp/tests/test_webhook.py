@@ -103,3 +103,18 @@ def test_stored_rows_hold_no_identifier_or_profile_name(client: Client) -> None:
     assert row.payload["text"] == "gau taskari ho rahi hai"
     identity = Identity.objects.get()
     assert t.SENTINEL_PHONE not in identity.ciphertext and identity.reference == row.sender_ref
+
+
+@pytest.mark.django_db
+def test_a_number_change_to_a_known_number_does_not_block_the_batch(client: Client) -> None:
+    assert post(client, t.encode(t.envelope(t.text("hi", sender="919333333333")))).status_code == 200
+    assert post(client, t.encode(t.envelope(t.text("hi", sender="919444444444")))).status_code == 200
+    change = t.message(
+        "system", {"body": "changed", "wa_id": "919444444444", "type": "user_changed_number"}, sender="919333333333"
+    )
+    other = t.text("unrelated sender in the same batch", sender="919555555555")
+    payload = t.envelope(other)
+    payload["entry"][0]["changes"][0]["value"]["messages"].append(change)
+    response = post(client, t.encode(payload))
+    assert response.status_code == 200 and response.json() == {"received": 2}
+    assert InboxItem.objects.filter(kind="message").count() == 4

@@ -56,8 +56,10 @@ class Command(BaseCommand):
             if role == Role.ADMIN:
                 from django.contrib.auth.models import Permission
 
+                # Configuration only: reference data and categories. No user or role management, which
+                # would let the account grant itself a tip-reading role.
                 user.user_permissions.set(
-                    Permission.objects.filter(content_type__app_label__in=["geography", "people", "auth"])
+                    Permission.objects.filter(content_type__app_label="geography")
                     | Permission.objects.filter(content_type__app_label="tips", codename__endswith="category")
                 )
             lines.append(f"{username} {password}")
