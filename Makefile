@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint unit-sqlite unit-postgres browser-deps bench clean
+.PHONY: demo run test lint unit-sqlite unit-postgres browser-deps bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,11 @@ $(STAMP): pyproject.toml
 # and the WhatsApp simulator in place of Meta's Graph API.
 demo: $(STAMP)
 	$(PY) manage.py demo
+
+# The product alone (web server + task consumer, no simulator) against whatever Graph API, database,
+# queue and secrets the environment names (SATARK_* variables, see README).
+run: $(STAMP)
+	$(PY) manage.py demo --no-simulator
 
 # Debian's chromium and a Devanagari font for the browser tests (never `playwright install`).
 browser-deps:

@@ -124,3 +124,17 @@ def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
             )
         elif isinstance(effect, Cancelled):
             discard_unsubmitted(conversation.pk)
+
+
+def media_rejected(asset: MediaAsset) -> None:
+    """Tell the sender, in their language, that a file could not be used and what to do instead."""
+    if asset.conversation_id is None:
+        return
+    conversation = Conversation.objects.filter(pk=asset.conversation_id).first()
+    if conversation is None:
+        return
+    state = State.from_json(conversation.state)
+    definition = get_definition()
+    language = state.language or definition.languages[0]
+    key = "media_too_large" if asset.reject_reason == "too_large" else "media_unreadable"
+    queue_message(conversation.reporter_ref, {"type": "text", "body": definition.text(language, key)})

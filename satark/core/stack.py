@@ -44,6 +44,7 @@ class Stack:
     web_port: int = 8000
     sim_port: int = 8001
     log_dir: Path | None = None
+    with_simulator: bool = True
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     @property
@@ -67,19 +68,21 @@ class Stack:
 
     def start(self) -> None:
         py = sys.executable
-        self.env = {**self.env, "SATARK_GRAPH_API_BASE": self.sim_url}
-        sim = self._spawn(
-            "simulator",
-            [
-                py,
-                "-m",
-                "satark.simulator",
-                "--port",
-                str(self.sim_port),
-                "--webhook-url",
-                f"{self.web_url}/webhooks/whatsapp/",
-            ],
-        )
+        sim = None
+        if self.with_simulator:
+            self.env = {**self.env, "SATARK_GRAPH_API_BASE": self.sim_url}
+            sim = self._spawn(
+                "simulator",
+                [
+                    py,
+                    "-m",
+                    "satark.simulator",
+                    "--port",
+                    str(self.sim_port),
+                    "--webhook-url",
+                    f"{self.web_url}/webhooks/whatsapp/",
+                ],
+            )
         web = self._spawn(
             "web",
             [
@@ -104,7 +107,8 @@ class Stack:
             ],
         )
         self._spawn("consumer", [py, "manage.py", "run_huey", "--quiet"])
-        wait_for_port(self.sim_port, proc=sim)
+        if sim is not None:
+            wait_for_port(self.sim_port, proc=sim)
         wait_for_port(self.web_port, proc=web)
 
     def stop(self) -> None:

@@ -76,7 +76,9 @@ ENGINE_KEYS = (
     "noted",
     "help",
     "cancelled",
-    "submitted",
+    "submitted",  # sent by the shell after it has filed the tip
+    "media_too_large",  # sent by the shell when a file is refused after download
+    "media_unreadable",
     "unsupported",
     "sticker",
     "contacts",

@@ -33,6 +33,7 @@ class MediaAsset(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
+    reject_reason = models.CharField(max_length=16, blank=True, help_text="too_large | unreadable")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,10 +11,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from satark.core.redaction import redact
 from satark.messaging.channels import get_channel
-from satark.messaging.types import SendError
+from satark.messaging.types import MediaTooLarge, SendError
 
 from .models import MediaAsset
 from .sanitize import MediaRejected, matches_kind, sanitized_image, sniff
@@ -60,7 +61,17 @@ def _digest_matches(declared: str, content: bytes) -> bool:
     return declared in (base64.b64encode(digest).decode(), digest.hex())
 
 
-FETCH_FIELDS = ["sha256", "size", "detected_mime", "original_path", "derivative_path", "state", "attempts", "error"]
+FETCH_FIELDS = [
+    "sha256",
+    "size",
+    "detected_mime",
+    "original_path",
+    "derivative_path",
+    "state",
+    "attempts",
+    "error",
+    "reject_reason",
+]
 MAX_ATTEMPTS = 5
 
 
@@ -85,10 +96,12 @@ def process(asset_id: str) -> MediaAsset | None:
     asset.attempts += 1
     cap = settings.SATARK_MEDIA_MAX_BYTES.get(asset.kind, 16 * 1024 * 1024)
     try:
-        fetched = get_channel().fetch_media(asset.external_id)
+        fetched = get_channel().fetch_media(asset.external_id, cap)
         content = fetched.content
         if len(content) > cap:
-            raise MediaRejected(f"file of {len(content)} bytes is over the {cap}-byte cap for {asset.kind}")
+            raise MediaRejected(
+                f"file of {len(content)} bytes is over the {cap}-byte cap for {asset.kind}", "too_large"
+            )
         if not _digest_matches(asset.declared_sha256 or fetched.declared_sha256, content):
             raise MediaRejected("SHA-256 does not match the value the channel declared")
         detected = sniff(content)
@@ -102,9 +115,13 @@ def process(asset_id: str) -> MediaAsset | None:
             asset.derivative_path = _write(f"derivatives/{asset.id}.jpg", sanitized_image(content))
         asset.state = MediaAsset.State.READY
         asset.error = ""
-    except MediaRejected as exc:
+    except (MediaRejected, MediaTooLarge) as exc:
         asset.state = MediaAsset.State.REJECTED
         asset.error = str(exc)[:300]
+        asset.reject_reason = exc.reason if isinstance(exc, MediaRejected) else "too_large"
+        _store(asset)
+        import_string(settings.SATARK_MEDIA_REJECTED_HANDLER)(asset)
+        return asset
     except Exception as exc:
         retryable = isinstance(exc, SendError) and exc.retryable
         asset.error = redact(f"{type(exc).__name__}: {exc}")[:300]

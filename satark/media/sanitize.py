@@ -40,7 +40,11 @@ def matches_kind(kind: str, mime: str) -> bool:
 
 
 class MediaRejected(ValueError):
-    pass
+    """The file will never be usable as sent. `reason` is what the sender is told: too_large | unreadable."""
+
+    def __init__(self, message: str, reason: str = "unreadable"):
+        super().__init__(message)
+        self.reason = reason
 
 
 def sanitized_image(content: bytes) -> bytes:

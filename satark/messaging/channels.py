@@ -19,11 +19,11 @@ class Channel(Protocol):
     def send(self, address: Address, payload: dict[str, Any], *, callback_data: str = "") -> str:
         """Send one channel-neutral message; return the channel's message id or raise SendError."""
 
-    def fetch_media(self, media_id: str) -> FetchedMedia:
-        """Download inbound media by the channel's media id."""
+    def fetch_media(self, media_id: str, max_bytes: int) -> FetchedMedia:
+        """Download inbound media by the channel's media id; MediaTooLarge over max_bytes."""
 
-    def mark_read(self, message_id: str) -> None:
-        """Tell the sender their message was read."""
+    def mark_read(self, message_id: str, typing: bool = False) -> None:
+        """Tell the sender their message was read (and, with typing, that a reply is coming)."""
 
 
 @lru_cache(maxsize=1)

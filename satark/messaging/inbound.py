@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 from satark.core.redaction import redact
 from satark.vault import api as vault
 
+from . import pacing
 from .models import InboxItem, OutboxItem
 from .types import InboundItem, InboundMessage, StatusUpdate
 
@@ -101,9 +102,13 @@ def process_sender(sender_ref: str) -> int:
         if item is None:
             return handled
         message = InboundMessage.from_stored(item.payload)
+        if settings.SATARK_MARK_READ and item.attempts == 0:
+            from . import tasks
+
+            transaction.on_commit(lambda wamid=message.external_id: tasks.mark_read(wamid))  # type: ignore[misc]
         try:
             with transaction.atomic():
-                vault.touch_inbound(sender_ref)
+                pacing.touch_inbound(sender_ref)
                 handler(sender_ref, message)
                 item.state = InboxItem.State.DONE
                 item.processed_at = timezone.now()
@@ -126,6 +131,12 @@ _RANK = {"queued": 0, "sending": 0, "sent": 1, "delivered": 2, "read": 3, "playe
 
 def apply_status(outbox: OutboxItem, status: StatusUpdate) -> None:
     when = datetime.fromtimestamp(status.timestamp, tz=UTC) if status.timestamp else timezone.now()
+    if status.status == "failed" and 131047 in status.error_codes and outbox.payload.get("fallback_template"):
+        from . import outbound, tasks
+
+        if outbound.switch_to_template(outbox):  # the window closed before delivery: send the template
+            transaction.on_commit(lambda ref=outbox.recipient_ref: tasks.send_pending(ref))  # type: ignore[misc]
+            return
     if status.status == "failed":
         if outbox.state not in (OutboxItem.State.DELIVERED, OutboxItem.State.READ):
             outbox.state = OutboxItem.State.FAILED

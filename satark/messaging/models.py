@@ -65,3 +65,32 @@ class OutboxItem(models.Model):
 
     def __str__(self) -> str:
         return f"outbox {self.pk} {self.state}"
+
+
+class Contact(models.Model):
+    """Per-recipient delivery facts: the conversation window and pair-rate pacing. No identifiers."""
+
+    recipient_ref = models.CharField(max_length=40, unique=True)
+    last_inbound_at = models.DateTimeField(null=True, blank=True, help_text="opens the 24-hour window")
+    tokens = models.FloatField(null=True, blank=True, help_text="pacing bucket; None = full")
+    tokens_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"contact {self.pk}"
+
+
+class TemplateState(models.Model):
+    """Approval state of each declared template in each language, as last seen from the channel."""
+
+    name = models.CharField(max_length=100)
+    language = models.CharField(max_length=16)
+    status = models.CharField(max_length=20, default="UNKNOWN")
+    remote_id = models.CharField(max_length=64, blank=True)
+    category = models.CharField(max_length=20, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "language"], name="unique_template_language")]
+
+    def __str__(self) -> str:
+        return f"{self.name}/{self.language}: {self.status}"

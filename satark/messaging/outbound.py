@@ -7,6 +7,8 @@ turns a reporter reference back into an address.
 from __future__ import annotations
 
 import logging
+import random
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +18,7 @@ from django.utils import timezone
 from satark.core.redaction import redact
 from satark.vault import api as vault
 
+from . import pacing
 from .channels import get_channel
 from .inbound import process_statuses
 from .models import OutboxItem
@@ -23,6 +26,7 @@ from .types import SendError
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+REENGAGE_CODE = 131047
 SENDING_TIMEOUT = timedelta(minutes=10)
 
 
@@ -46,7 +50,11 @@ def send_pending(recipient_ref: str) -> int:
     A row is marked `sending` (committed) before the channel call, so a crash after the channel accepted
     it can never cause an automatic second send; the channel's status webhooks carry `out:<id>` and
     recover the row (see inbound.process_statuses), and the sweeper re-queues only rows that stayed
-    `sending` with no status at all for SENDING_TIMEOUT."""
+    `sending` with no status at all for SENDING_TIMEOUT.
+
+    Before each send: the 24-hour window (outside it only a template may go: the row's
+    `fallback_template` is used, or the row fails with 131047 without calling the channel), the
+    recipient's pacing bucket, and the global messages-per-second limit."""
     items = list(OutboxItem.objects.filter(recipient_ref=recipient_ref, state=OutboxItem.State.QUEUED).order_by("id"))
     if not items:
         return 0
@@ -57,6 +65,16 @@ def send_pending(recipient_ref: str) -> int:
         now = timezone.now()
         if item.not_before and item.not_before > now:
             raise RetryLater((item.not_before - now).total_seconds())
+        if not _fits_window(item, recipient_ref):
+            continue
+        wait = pacing.take_pair_token(recipient_ref, now)
+        if wait > 0:
+            raise RetryLater(wait)
+        wait = pacing.limiter().reserve()
+        if wait > 1.0:
+            raise RetryLater(wait)
+        if wait > 0:
+            time.sleep(wait)
         item.attempts += 1
         item.state = OutboxItem.State.SENDING
         item.sent_at = now
@@ -66,8 +84,12 @@ def send_pending(recipient_ref: str) -> int:
         except SendError as exc:
             item.error_code = exc.code or None
             item.last_error = redact(str(exc))[:500]
+            if exc.reengage and switch_to_template(item):
+                raise RetryLater(0) from exc
             if exc.retryable and item.attempts < MAX_ATTEMPTS:
-                delay = max(exc.retry_after, min(2**item.attempts, 300))
+                delay = max(exc.retry_after, min(2**item.attempts, 300)) * random.uniform(
+                    1.0, 1.25
+                )  # jitter never shortens a wait Meta asked for
                 item.state = OutboxItem.State.QUEUED
                 item.not_before = now + timedelta(seconds=delay)
                 item.save(update_fields=["error_code", "last_error", "state", "not_before"])
@@ -82,6 +104,34 @@ def send_pending(recipient_ref: str) -> int:
         record_sent(item, external_id)
         sent += 1
     return sent
+
+
+FREE_FORM_EXEMPT = ("template",)
+
+
+def _fits_window(item: OutboxItem, recipient_ref: str) -> bool:
+    """True if the row may be sent now as it is (possibly after switching it to its template)."""
+    if item.payload.get("type") in FREE_FORM_EXEMPT or pacing.window_open(recipient_ref):
+        return True
+    if switch_to_template(item):
+        return True
+    item.error_code = REENGAGE_CODE
+    item.last_error = "the 24-hour window is closed and the message has no template"
+    _fail(item, "window closed")
+    return False
+
+
+def switch_to_template(item: OutboxItem) -> bool:
+    """Replace a free-form payload by its declared fallback template (once). Returns False if none."""
+    fallback = item.payload.get("fallback_template")
+    if not fallback or item.payload.get("type") == "template":
+        return False
+    item.payload = {**fallback, "type": "template", "replaces": item.payload.get("type")}
+    item.state = OutboxItem.State.QUEUED
+    item.external_id = None
+    item.not_before = None
+    item.save(update_fields=["payload", "state", "external_id", "not_before"])
+    return True
 
 
 def _fail(item: OutboxItem, why: str) -> None:

@@ -42,6 +42,14 @@ def send_pending(recipient_ref: str) -> int:
         raise RetryTask(delay=int(exc.delay) + 1) from exc
 
 
+@db_task(retries=2, retry_delay=5)
+def mark_read(external_id: str) -> None:
+    """Blue ticks and a typing indicator while the reply is prepared (best effort)."""
+    from .channels import get_channel
+
+    get_channel().mark_read(external_id, typing=True)
+
+
 @db_periodic_task(crontab(minute="*"))
 def sweep() -> None:
     """Re-enqueue work whose task was lost (a killed consumer): Huey has no acknowledgements."""

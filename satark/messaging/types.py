@@ -48,6 +48,11 @@ class InboundMessage:
     new_user_id: str = field(default="", repr=False)
     contacts_count: int = 0
     emoji: str = ""
+    # A click-to-WhatsApp ad opened the chat: only what names the ad (never ctwa_clid or URLs).
+    referral_source_type: str = ""
+    referral_source_id: str = ""
+    referral_headline: str = ""
+    order_items: int = 0  # an 'order' message: how many product lines (the bot takes no orders)
 
     def stored(self) -> dict[str, Any]:
         """What may be persisted: everything except the sender's and third parties' identifiers."""
@@ -102,10 +107,30 @@ class FetchedMedia:
 
 
 class SendError(Exception):
-    """A channel refused or failed a send. `retryable` decides between a retry and a permanent failure."""
+    """A channel refused or failed a send.
 
-    def __init__(self, message: str, *, code: int = 0, retryable: bool = False, retry_after: float = 0.0):
+    `retryable`: try again after `retry_after` seconds (throttling, temporary trouble).
+    `reengage`: the recipient's conversation window is closed; only an approved template can reach them.
+    Neither: a permanent failure (do not retry)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int = 0,
+        retryable: bool = False,
+        retry_after: float = 0.0,
+        reengage: bool = False,
+    ):
         super().__init__(message)
         self.code = code
         self.retryable = retryable
         self.retry_after = retry_after
+        self.reengage = reengage
+
+
+class MediaTooLarge(SendError):
+    """The channel offers a file over our cap: not retryable; the sender should send a smaller one."""
+
+    def __init__(self, message: str):
+        super().__init__(message, code=-1, retryable=False)

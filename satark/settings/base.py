@@ -171,12 +171,25 @@ SATARK_WHATSAPP_TOKEN = env("SATARK_WHATSAPP_TOKEN")
 SATARK_WHATSAPP_PHONE_NUMBER_ID = env("SATARK_WHATSAPP_PHONE_NUMBER_ID")
 SATARK_WHATSAPP_APP_SECRET = env("SATARK_WHATSAPP_APP_SECRET")
 SATARK_WHATSAPP_VERIFY_TOKEN = env("SATARK_WHATSAPP_VERIFY_TOKEN")
+SATARK_WHATSAPP_WABA_ID = env("SATARK_WHATSAPP_WABA_ID", "102290129340398")
 SATARK_GRAPH_TIMEOUT_SECONDS = float(env("SATARK_GRAPH_TIMEOUT_SECONDS", "15"))
 
 # Wiring between the channel and the handlers, as dotted paths (like Django backends).
 SATARK_CHANNEL = "satark.whatsapp.channel.WhatsAppChannel"
 SATARK_INBOUND_HANDLER = "satark.conversations.handler.handle_inbound"
 SATARK_INGEST = "satark.messaging.inbound.ingest"
+SATARK_MEDIA_REJECTED_HANDLER = "satark.conversations.handler.media_rejected"
+
+# Delivery pacing (Meta: 80 messages/s per number by default; pair rate ~1 message/6 s with bursts).
+SATARK_MAX_MESSAGES_PER_SECOND = float(env("SATARK_MAX_MESSAGES_PER_SECOND", "80"))
+SATARK_PAIR_BURST = int(env("SATARK_PAIR_BURST", "20"))
+SATARK_PAIR_INTERVAL_SECONDS = float(env("SATARK_PAIR_INTERVAL_SECONDS", "6"))
+SATARK_WINDOW_MARGIN_MINUTES = int(env("SATARK_WINDOW_MARGIN_MINUTES", "10"))
+# Shared rate limit across consumers (production); empty = in-process limiter (embedded).
+SATARK_RATE_LIMIT_REDIS_URL = env(
+    "SATARK_RATE_LIMIT_REDIS_URL", env("SATARK_HUEY_URL") if env("SATARK_HUEY_URL").startswith("redis://") else ""
+)
+SATARK_MARK_READ = env("SATARK_MARK_READ", "1") == "1"
 
 # Media caps per kind, in bytes (Meta's own caps are higher; these keep the office's disk sane).
 SATARK_MEDIA_MAX_BYTES = {

@@ -6,10 +6,7 @@ reference); `address_for` is called only by the outbound send path (messaging.ou
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from satark.core.address import Address
@@ -90,17 +87,6 @@ def reference_for(channel: str, phone: str, user_id: str = "") -> str:
         except IntegrityError:  # a concurrent first message from the same sender: look again
             continue
     raise RuntimeError("could not resolve the sender's identity")
-
-
-def touch_inbound(reference: str) -> None:
-    Identity.objects.filter(reference=reference).update(last_inbound_at=timezone.now())
-
-
-def last_inbound_at(reference: str) -> datetime | None:
-    value: datetime | None = (
-        Identity.objects.filter(reference=reference).values_list("last_inbound_at", flat=True).first()
-    )
-    return value
 
 
 @sensitive_variables()

@@ -18,7 +18,6 @@ class Identity(models.Model):
     # Fernet token of a JSON object {"channel", "phone", "user_id"}.
     ciphertext = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
-    last_inbound_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "identities"

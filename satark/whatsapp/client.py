@@ -3,27 +3,52 @@ same code talks to graph.facebook.com or to any faithful fake of it."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from django.conf import settings
 
-from satark.messaging.types import SendError
+from satark.messaging.types import MediaTooLarge, SendError
 
-# Meta's error codes, by what the sender should do (see docs/whatsapp.md).
-THROTTLE = {4, 80007, 130429, 131048, 131056}
-RETRYABLE = {1, 2, 131000, 131016, 131057, 133004}
-REENGAGE = {131047}
+# Meta's error codes, by what the sender should do (whatsapp-cloud-api facts, §2.12).
+THROTTLE = {4, 80007, 130429, 131048, 131056}  # back off
+RETRYABLE = {1, 2, 131000, 131016, 131057, 133004}  # temporary trouble: retry soon
+REENGAGE = {131047}  # 24-hour window closed: only a template reaches the person
+# Everything else (100, 131008, 131009, 131026, 131050, 132xxx, 190, 368 ...) is fatal: never retried.
 
 
-def classify(code: int) -> tuple[bool, float]:
-    """(retryable, minimum delay in seconds)."""
-    if code in THROTTLE:
-        return True, 30.0
-    if code in RETRYABLE:
-        return True, 5.0
-    return False, 0.0
+class ErrorClass(enum.Enum):
+    THROTTLE = "throttle"
+    RETRYABLE = "retryable"
+    REENGAGE = "reengage"
+    FATAL = "fatal"
+
+
+def classify(code: int, http_status: int = 400) -> ErrorClass:
+    if code in THROTTLE or (not code and http_status == 429):
+        return ErrorClass.THROTTLE
+    if code in RETRYABLE or (not code and http_status >= 500):
+        return ErrorClass.RETRYABLE
+    if code in REENGAGE:
+        return ErrorClass.REENGAGE
+    return ErrorClass.FATAL
+
+
+DELAYS = {ErrorClass.THROTTLE: 30.0, ErrorClass.RETRYABLE: 5.0}
+
+
+def error_for(code: int, message: str, http_status: int = 400, retry_after: float = 0.0) -> SendError:
+    kind = classify(code, http_status)
+    delay = max(DELAYS.get(kind, 0.0), retry_after)
+    return SendError(
+        message,
+        code=code,
+        retryable=kind in (ErrorClass.THROTTLE, ErrorClass.RETRYABLE),
+        retry_after=delay,
+        reengage=kind is ErrorClass.REENGAGE,
+    )
 
 
 @dataclass
@@ -34,6 +59,7 @@ class GraphClient:
     phone_number_id: str
     timeout: float = 15.0
     transport: httpx.BaseTransport | None = None
+    waba_id: str = ""
 
     @classmethod
     def from_settings(cls) -> GraphClient:
@@ -43,6 +69,7 @@ class GraphClient:
             token=settings.SATARK_WHATSAPP_TOKEN,
             phone_number_id=settings.SATARK_WHATSAPP_PHONE_NUMBER_ID,
             timeout=settings.SATARK_GRAPH_TIMEOUT_SECONDS,
+            waba_id=settings.SATARK_WHATSAPP_WABA_ID,
         )
 
     def _client(self) -> httpx.Client:
@@ -62,17 +89,13 @@ class GraphClient:
         except ValueError:
             error = {}
         code = int(error.get("code") or 0)
-        retryable, delay = classify(code)
-        if not code and response.status_code >= 500:
-            retryable, delay = True, 5.0
-        retry_after = response.headers.get("Retry-After")
-        if retry_after and retry_after.isdigit():
-            delay = max(delay, float(retry_after))
-        raise SendError(
-            f"Graph API {response.status_code} code {code}: {error.get('message', '')[:200]}",
-            code=code,
-            retryable=retryable,
-            retry_after=delay,
+        header = response.headers.get("Retry-After", "")
+        retry_after = float(header) if header.isdigit() else 0.0
+        raise error_for(
+            code,
+            f"Graph API {response.status_code} code {code}: {str(error.get('message', ''))[:200]}",
+            response.status_code,
+            retry_after,
         )
 
     def send_message(self, body: dict[str, Any]) -> str:
@@ -101,6 +124,37 @@ class GraphClient:
         except httpx.HTTPError as exc:
             raise SendError(f"network error: {type(exc).__name__}", retryable=True, retry_after=5.0) from exc
         self._raise_for(response)
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            with self._client() as client:
+                response = client.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise SendError(f"network error: {type(exc).__name__}", retryable=True, retry_after=5.0) from exc
+        self._raise_for(response)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise SendError("Graph API answered without JSON", retryable=True, retry_after=5.0) from exc
+
+    def upload_media(self, content: bytes, mime_type: str, filename: str = "file") -> str:
+        """POST /{phone-number-id}/media (multipart); returns the media id (valid 30 days)."""
+        data = self._call(
+            "POST",
+            f"/{self.phone_number_id}/media",
+            data={"messaging_product": "whatsapp", "type": mime_type},
+            files={"file": (filename, content, mime_type)},
+        )
+        return str(data["id"])
+
+    def create_template(self, body: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("POST", f"/{self.waba_id}/message_templates", json=body)
+        return result
+
+    def list_templates(self, name: str = "") -> list[dict[str, Any]]:
+        params = {"name": name} if name else {}
+        data = self._call("GET", f"/{self.waba_id}/message_templates", params=params)
+        return list(data.get("data") or [])
 
     def media_info(self, media_id: str) -> dict[str, Any]:
         try:
@@ -135,10 +189,3 @@ class GraphClient:
                 return b"".join(chunks), response.headers.get("content-type", "")
         except httpx.HTTPError as exc:
             raise SendError(f"network error: {type(exc).__name__}", retryable=True, retry_after=5.0) from exc
-
-
-class MediaTooLarge(SendError):
-    """The channel offers a file over our cap: not retryable, the sender should send a smaller one."""
-
-    def __init__(self, message: str):
-        super().__init__(message, code=-1, retryable=False)

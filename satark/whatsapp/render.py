@@ -18,7 +18,12 @@ LIMITS = {
     "row_description": 72,
     "row_id": 200,
     "location_body": 1024,
+    "caption": 1024,
+    "template_param": 1024,
+    "button_payload": 128,
 }
+MEDIA_TYPES = ("image", "video", "audio", "document", "sticker")
+CAPTIONED = ("image", "video", "document")
 
 
 class RenderError(ValueError):
@@ -40,7 +45,15 @@ def _frame(interactive: dict[str, Any], payload: dict[str, Any]) -> dict[str, An
 
 
 def render(payload: dict[str, Any]) -> dict[str, Any]:
-    """The type-specific part of a Graph message body (without messaging_product/to)."""
+    """The type-specific part of a Graph message body (without messaging_product/to), plus
+    `context` when the payload quotes a message (`context_id`)."""
+    rendered = _render(payload)
+    if payload.get("context_id") and rendered["type"] != "reaction":
+        rendered["context"] = {"message_id": str(payload["context_id"])}
+    return rendered
+
+
+def _render(payload: dict[str, Any]) -> dict[str, Any]:
     kind = payload.get("type")
     if kind == "text":
         body = payload.get("body") or ""
@@ -92,4 +105,62 @@ def render(payload: dict[str, Any]) -> dict[str, Any]:
                 "action": {"name": "send_location"},
             },
         }
+    if kind in MEDIA_TYPES:
+        media: dict[str, Any] = {}
+        if payload.get("media_id"):
+            media["id"] = str(payload["media_id"])
+        elif payload.get("link"):
+            media["link"] = str(payload["link"])
+        else:
+            raise RenderError(f"{kind} needs a media_id (uploaded) or a link")
+        if payload.get("caption"):
+            if kind not in CAPTIONED:
+                raise RenderError(f"{kind} messages take no caption")
+            media["caption"] = _check(str(payload["caption"]), "caption")
+        if kind == "document" and payload.get("filename"):
+            media["filename"] = str(payload["filename"])
+        if kind == "audio" and payload.get("voice"):
+            media["voice"] = True
+        return {"type": kind, kind: media}
+    if kind == "template":
+        return {"type": "template", "template": render_template(payload)}
+    if kind == "reaction":
+        if not payload.get("message_id"):
+            raise RenderError("a reaction needs the message_id it reacts to")
+        return {
+            "type": "reaction",
+            "reaction": {"message_id": payload["message_id"], "emoji": payload.get("emoji", "")},
+        }
     raise RenderError(f"unknown outbound type {kind!r}")
+
+
+def render_template(payload: dict[str, Any]) -> dict[str, Any]:
+    """{"name", "language", "body_params": [...], "header_params"?: [...], "buttons"?: [{"index", "payload"}]}.
+    Parameters are positional ({{1}}, {{2}}...), in the order the template declares them."""
+    name = payload.get("name")
+    language = payload.get("language")
+    if not name or not language:
+        raise RenderError("a template needs a name and a language")
+    components: list[dict[str, Any]] = []
+    for component, key in (("header", "header_params"), ("body", "body_params")):
+        params = payload.get(key) or []
+        if params:
+            components.append(
+                {
+                    "type": component,
+                    "parameters": [{"type": "text", "text": _check(str(p), "template_param")} for p in params],
+                }
+            )
+    for button in payload.get("buttons") or []:
+        components.append(
+            {
+                "type": "button",
+                "sub_type": "quick_reply",
+                "index": str(button["index"]),
+                "parameters": [{"type": "payload", "payload": _check(str(button["payload"]), "button_payload")}],
+            }
+        )
+    template: dict[str, Any] = {"name": str(name), "language": {"code": str(language)}}
+    if components:
+        template["components"] = components
+    return template

@@ -33,3 +33,11 @@ def sim() -> Iterator[httpx.Client]:
         yield httpx.Client(base_url=base, timeout=10)
     reset_channel()
     server.shutdown_simulator()
+
+
+def open_window(ref: str) -> str:
+    """The person wrote to us just now: the 24-hour window is open."""
+    from satark.messaging.pacing import touch_inbound
+
+    touch_inbound(ref)
+    return ref

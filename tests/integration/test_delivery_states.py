@@ -15,7 +15,7 @@ from satark.messaging.models import InboxItem, OutboxItem
 from satark.messaging.types import InboundMessage, StatusUpdate
 from satark.vault.api import reference_for
 
-from .conftest import PHONE
+from .conftest import PHONE, open_window
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def status(external_id: str, state: str, ts: int, callback: str = "", codes: tup
 
 
 def test_a_throttled_send_waits_and_is_then_sent_once(sim: httpx.Client) -> None:
-    ref = reference_for("whatsapp", PHONE)
+    ref = open_window(reference_for("whatsapp", PHONE))
     item = outbound.queue_message(ref, {"type": "text", "body": "one"})
     outbound.queue_message(ref, {"type": "text", "body": "two"})
     sim.post("/_sim/api/faults", json={"code": 130429, "retry_after": 2})
@@ -59,16 +59,19 @@ def test_a_throttled_send_waits_and_is_then_sent_once(sim: httpx.Client) -> None
 
 
 def test_a_message_that_breaks_the_renderer_fails_alone(sim: httpx.Client) -> None:
-    ref = reference_for("whatsapp", PHONE)
+    ref = open_window(reference_for("whatsapp", PHONE))
     outbound.queue_message(ref, {"type": "buttons", "options": [{"id": "a", "title": "A"}]})  # no body
+    outbound.queue_message(ref, {"type": "image", "upload": {"path": __file__}})  # no mime type: a bug
     outbound.queue_message(ref, {"type": "text", "body": "after"})
     assert outbound.send_pending(ref) == 1
-    broken, ok = OutboxItem.objects.order_by("id")
-    assert broken.state == "failed" and "KeyError" in broken.last_error and ok.state == "sent"
+    invalid, broken, ok = OutboxItem.objects.order_by("id")
+    assert (invalid.state, invalid.error_code) == ("failed", 100)
+    assert broken.state == "failed" and "KeyError" in broken.last_error
+    assert ok.state == "sent"
 
 
 def test_a_crash_after_the_channel_accepted_is_recovered_from_the_status_not_resent() -> None:
-    ref = reference_for("whatsapp", PHONE)
+    ref = open_window(reference_for("whatsapp", PHONE))
     item = outbound.queue_message(ref, {"type": "text", "body": "x"})
     OutboxItem.objects.filter(pk=item.pk).update(state="sending", sent_at=timezone.now(), attempts=1)
     status("wamid.CRASHED", "delivered", 100, callback=f"out:{item.pk}")
@@ -78,7 +81,7 @@ def test_a_crash_after_the_channel_accepted_is_recovered_from_the_status_not_res
 
 
 def test_a_row_stuck_in_sending_with_no_status_is_queued_again() -> None:
-    ref = reference_for("whatsapp", PHONE)
+    ref = open_window(reference_for("whatsapp", PHONE))
     item = outbound.queue_message(ref, {"type": "text", "body": "x"})
     OutboxItem.objects.filter(pk=item.pk).update(state="sending", sent_at=timezone.now() - timedelta(minutes=11))
     assert outbound.requeue_stuck() == 1
@@ -87,7 +90,7 @@ def test_a_row_stuck_in_sending_with_no_status_is_queued_again() -> None:
 
 
 def test_statuses_out_of_order_never_move_a_message_backwards() -> None:
-    ref = reference_for("whatsapp", PHONE)
+    ref = open_window(reference_for("whatsapp", PHONE))
     item = outbound.queue_message(ref, {"type": "text", "body": "x"})
     OutboxItem.objects.filter(pk=item.pk).update(state="sent", external_id="wamid.ORDER")
     status("wamid.ORDER", "read", 30)
@@ -99,7 +102,7 @@ def test_statuses_out_of_order_never_move_a_message_backwards() -> None:
 
 
 def test_a_status_before_its_send_is_kept_until_the_send_is_recorded() -> None:
-    ref = reference_for("whatsapp", PHONE)
+    ref = open_window(reference_for("whatsapp", PHONE))
     item = outbound.queue_message(ref, {"type": "text", "body": "x"})
     status("wamid.EARLY", "delivered", 10)  # no callback data, no row with this id yet
     assert InboxItem.objects.get(kind="status").state == "pending"

@@ -20,7 +20,7 @@ from satark.messaging.outbound import queue_message, send_pending
 from satark.vault.api import reference_for
 from tests.e2e.phone import photo_with_gps
 
-from .conftest import PHONE
+from .conftest import PHONE, open_window
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def bot_messages(sim: httpx.Client, phone: str = PHONE) -> list[dict[str, Any]]:
 
 
 def test_queued_messages_are_sent_in_order_and_recorded(sim: httpx.Client) -> None:
-    ref = reference_for("whatsapp", PHONE)
+    ref = open_window(reference_for("whatsapp", PHONE))
     queue_message(ref, {"type": "text", "body": "नमस्ते"})
     queue_message(ref, {"type": "buttons", "body": "भाषा चुनें", "options": [{"id": "lang:hi", "title": "हिंदी"}]})
     queue_message(
@@ -54,7 +54,7 @@ def test_queued_messages_are_sent_in_order_and_recorded(sim: httpx.Client) -> No
 
 
 def test_a_refused_token_fails_the_message_without_retry(sim: httpx.Client) -> None:
-    ref = reference_for("whatsapp", PHONE)
+    ref = open_window(reference_for("whatsapp", PHONE))
     queue_message(ref, {"type": "text", "body": "hello"})
     with override_settings(SATARK_WHATSAPP_TOKEN="expired"):
         reset_channel()
@@ -64,7 +64,7 @@ def test_a_refused_token_fails_the_message_without_retry(sim: httpx.Client) -> N
 
 
 def test_a_message_over_whatsapp_limits_is_caught_before_sending(sim: httpx.Client) -> None:
-    ref = reference_for("whatsapp", PHONE)
+    ref = open_window(reference_for("whatsapp", PHONE))
     options = [{"id": str(i), "title": f"option {i}"} for i in range(4)]
     queue_message(ref, {"type": "buttons", "body": "too many", "options": options})
     queue_message(ref, {"type": "text", "body": "still delivered"})
@@ -138,3 +138,36 @@ def test_a_fetch_finishing_after_submit_or_cancel_keeps_the_tip_link_or_nothing(
     pipeline._store(gone)
     assert not MediaAsset.objects.filter(pk=gone.pk).exists()
     assert not (settings.MEDIA_ROOT / gone.original_path).exists()
+
+
+def test_the_sender_is_told_in_their_language_when_a_file_is_refused(sim: httpx.Client) -> None:
+    from satark.conversations.definitions import get_definition
+    from satark.conversations.models import Conversation
+    from tests import factories as f
+
+    f.load_reference()
+    ref = open_window(reference_for("whatsapp", PHONE))
+    conversation = Conversation.objects.create(
+        reporter_ref=ref,
+        questionnaire="tip",
+        state={"questionnaire": "tip", "version": 1, "step": "media", "language": "hi"},
+    )
+    big = MediaAsset.objects.create(
+        channel="whatsapp",
+        external_id=inbound_media(sim, photo_with_gps())["id"],
+        kind="image",
+        conversation_id=conversation.pk,
+    )
+    with override_settings(SATARK_MEDIA_MAX_BYTES={"image": 200}):
+        big = process(str(big.id))
+    assert (big.state, big.reject_reason) == ("rejected", "too_large")
+    corrupt = MediaAsset.objects.create(
+        channel="whatsapp",
+        external_id=inbound_media(sim, b"\xff\xd8\xff" + b"\0" * 99)["id"],
+        kind="image",
+        conversation_id=conversation.pk,
+    )
+    assert process(str(corrupt.id)).reject_reason == "unreadable"
+    definition = get_definition()
+    told = [o.payload["body"] for o in OutboxItem.objects.filter(recipient_ref=ref).order_by("id")]
+    assert told == [definition.text("hi", "media_too_large"), definition.text("hi", "media_unreadable")]

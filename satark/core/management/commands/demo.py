@@ -21,12 +21,18 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("SATARK_PORT", "8000")))
         parser.add_argument("--sim-port", type=int, default=int(os.environ.get("SATARK_SIM_PORT", "8001")))
         parser.add_argument("--setup-only", action="store_true", help="prepare the database and exit")
+        parser.add_argument(
+            "--no-simulator",
+            action="store_true",
+            help="run only the web server and the consumer, against the Graph API the environment names",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", verbosity=0)
         call_command("load_reference")
-        self.stdout.write("Demo logins (username / password), also in var/demo-logins:")
-        call_command("create_demo_users")
+        if not options["no_simulator"]:
+            self.stdout.write("Demo logins (username / password), also in var/demo-logins:")
+            call_command("create_demo_users")
         if options["setup_only"]:
             return
 
@@ -41,16 +47,26 @@ class Command(BaseCommand):
             web_port=options["port"],
             sim_port=options["sim_port"],
             log_dir=settings.VAR_DIR / "logs",
+            with_simulator=not options["no_simulator"],
         )
         stack.start()
-        self.stdout.write(
-            "\nSatark Mitra is running (embedded: SQLite, SqliteHuey, local media):\n"
-            f"  WhatsApp simulator (be a citizen or an officer):  {stack.sim_url}/\n"
-            f"  Police dashboard (log in with a demo account):   {stack.web_url}/dashboard/\n"
-            f"  Webhook the simulator posts to:                  {stack.web_url}/webhooks/whatsapp/\n"
-            f"  Logs: {settings.VAR_DIR / 'logs'}\n"
-            "Press Ctrl-C to stop.\n"
-        )
+        if options["no_simulator"]:
+            self.stdout.write(
+                f"\nSatark Mitra is running without the simulator:\n"
+                f"  Webhook:   {stack.web_url}/webhooks/whatsapp/\n"
+                f"  Dashboard: {stack.web_url}/dashboard/\n"
+                f"  Graph API: {settings.SATARK_GRAPH_API_BASE}/{settings.SATARK_GRAPH_API_VERSION}\n"
+                f"  Logs: {settings.VAR_DIR / 'logs'}\nPress Ctrl-C to stop.\n"
+            )
+        else:
+            self.stdout.write(
+                "\nSatark Mitra is running (embedded: SQLite, SqliteHuey, local media):\n"
+                f"  WhatsApp simulator (be a citizen or an officer):  {stack.sim_url}/\n"
+                f"  Police dashboard (log in with a demo account):   {stack.web_url}/dashboard/\n"
+                f"  Webhook the simulator posts to:                  {stack.web_url}/webhooks/whatsapp/\n"
+                f"  Logs: {settings.VAR_DIR / 'logs'}\n"
+                "Press Ctrl-C to stop.\n"
+            )
         try:
             while all(p.poll() is None for p in stack.procs):
                 time.sleep(0.5)
