@@ -3,8 +3,8 @@ process each sender's messages in order in the background."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 
 from satark.core.redaction import redact
 from satark.vault import api as vault
+from satark.vault import crypto as vault_crypto
 
 from . import pacing
 from .models import InboxItem, OutboxItem
@@ -31,34 +32,72 @@ class IngestReport:
     statuses: int = 0
 
 
-def _row_for(item: InboundItem) -> InboxItem:
-    if isinstance(item, InboundMessage):
-        if item.raw_type == "system" and item.new_phone and item.sender_phone:
+def _is_number_change(item: InboundItem) -> bool:
+    return isinstance(item, InboundMessage) and item.raw_type == "system" and bool(item.new_phone and item.sender_phone)
+
+
+def _references(items: list[InboundItem]) -> dict[int, str]:
+    """Vault references for the messages of a batch, by position: one query for known senders."""
+    refs: dict[int, str] = {}
+    plain = [
+        (i, item)
+        for i, item in enumerate(items)
+        if isinstance(item, InboundMessage) and (item.sender_phone or item.sender_user_id)
+    ]
+    for i, item in plain:  # number changes first, in order: later messages must find the new number
+        if _is_number_change(item):
+            assert isinstance(item, InboundMessage)
             # Meta regenerates the business-scoped id with the number: only the new one is valid.
-            ref = vault.change_number(item.channel, item.sender_phone, item.new_phone, item.new_user_id) or (
+            refs[i] = vault.change_number(item.channel, item.sender_phone, item.new_phone, item.new_user_id) or (
                 vault.reference_for(item.channel, item.new_phone, item.new_user_id)
             )
-        else:
-            ref = vault.reference_for(item.channel, item.sender_phone, item.sender_user_id)
+    rest = [(i, item) for i, item in plain if i not in refs]
+    by_channel: dict[str, list[tuple[int, InboundMessage]]] = {}
+    for i, item in rest:
+        by_channel.setdefault(item.channel, []).append((i, item))
+    for channel, group in by_channel.items():
+        found = vault.references_for(channel, [(m.sender_phone, m.sender_user_id) for _, m in group])
+        refs.update({i: ref for (i, _), ref in zip(group, found, strict=True)})
+    return refs
+
+
+def _row_for(item: InboundItem, ref: str = "") -> InboxItem:
+    if isinstance(item, InboundMessage):
+        digest = vault.id_digest(item.channel, item.external_id)
+        payload = {
+            **item.stored(),
+            "external_id": digest,
+            "context_id": vault.id_digest(item.channel, item.context_id),
+        }
+        if not ref:  # no sender id at all: nobody to answer, keep a record
+            return InboxItem(
+                dedupe_key=f"msg:{digest}",
+                channel=item.channel,
+                kind=InboxItem.Kind.ERROR,
+                payload={**payload, "error": "message without a sender id"},
+                event_ts=item.timestamp,
+                state=InboxItem.State.DONE,
+            )
         return InboxItem(
-            dedupe_key=f"msg:{item.external_id}",
+            dedupe_key=f"msg:{digest}",
             channel=item.channel,
             kind=InboxItem.Kind.MESSAGE,
             sender_ref=ref,
-            payload=item.stored(),
+            payload=payload,
+            sealed_id=vault_crypto.seal({"id": item.external_id}) if settings.SATARK_MARK_READ else "",
             event_ts=item.timestamp,
         )
     if isinstance(item, StatusUpdate):
+        digest = vault.id_digest(item.channel, item.external_id)
         return InboxItem(
-            dedupe_key=f"status:{item.external_id}:{item.status}",
+            dedupe_key=f"status:{digest}:{item.status}",
             channel=item.channel,
             kind=InboxItem.Kind.STATUS,
-            payload=item.stored(),
+            payload={**item.stored(), "external_id": digest},
             event_ts=item.timestamp,
         )
-    digest = hashlib.sha256(f"{item.code}:{item.timestamp}:{item.title}".encode()).hexdigest()[:32]
     return InboxItem(
-        dedupe_key=f"err:{digest}",
+        dedupe_key=f"err:{uuid.uuid4().hex}",  # account-level errors carry no id or time: keep every one
         channel=item.channel,
         kind=InboxItem.Kind.ERROR,
         payload=item.stored(),
@@ -73,17 +112,17 @@ def ingest(items: list[InboundItem]) -> IngestReport:
 
     report = IngestReport(received=len(items))
     with transaction.atomic():
-        rows = [_row_for(item) for item in items]
+        refs = _references(items)
+        rows = [_row_for(item, refs.get(i, "")) for i, item in enumerate(items)]
         InboxItem.objects.bulk_create(rows, ignore_conflicts=True)
         senders = sorted({r.sender_ref for r in rows if r.kind == InboxItem.Kind.MESSAGE})
         has_status = any(r.kind == InboxItem.Kind.STATUS for r in rows)
         for row in rows:
             if row.kind == InboxItem.Kind.ERROR:
                 log.warning("channel error %s: %s", row.payload.get("code"), row.payload.get("title"))
-        for ref in senders:
-            transaction.on_commit(lambda ref=ref: tasks.process_sender(ref))  # type: ignore[misc]
-        if has_status:
-            transaction.on_commit(tasks.process_statuses)
+        if senders or has_status:
+            # One enqueue per committed batch keeps the webhook cheap; the consumer fans out per sender.
+            transaction.on_commit(lambda: tasks.dispatch(senders, has_status))
     report.senders = len(senders)
     report.statuses = sum(1 for r in rows if r.kind == InboxItem.Kind.STATUS)
     return report
@@ -102,10 +141,10 @@ def process_sender(sender_ref: str) -> int:
         if item is None:
             return handled
         message = InboundMessage.from_stored(item.payload)
-        if settings.SATARK_MARK_READ and item.attempts == 0:
+        if item.sealed_id and item.attempts == 0:
             from . import tasks
 
-            transaction.on_commit(lambda wamid=message.external_id: tasks.mark_read(wamid))  # type: ignore[misc]
+            transaction.on_commit(lambda pk=item.pk: tasks.mark_read(pk))  # type: ignore[misc]
         try:
             with transaction.atomic():
                 pacing.touch_inbound(sender_ref)

@@ -16,12 +16,14 @@ class InboxItem(models.Model):
         DONE = "done"
         FAILED = "failed"
 
-    # "msg:<wamid>" / "status:<wamid>:<status>" / "err:<hash>": a redelivered webhook changes nothing.
+    # "msg:<digest>" / "status:<digest>:<status>" / "err:<uuid>": a redelivered webhook changes nothing.
+    # Message ids are stored only as keyed digests (vault.api.id_digest): WhatsApp ids embed the number.
     dedupe_key = models.CharField(max_length=300, unique=True)
     channel = models.CharField(max_length=16)
     kind = models.CharField(max_length=8, choices=Kind.choices)
     sender_ref = models.CharField(max_length=40, blank=True, db_index=True)
     payload = models.JSONField(help_text="the item without any identifier")
+    sealed_id = models.TextField(blank=True, help_text="the channel's message id, encrypted, until marked read")
     event_ts = models.BigIntegerField(help_text="channel's timestamp (Unix seconds)")
     received_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
@@ -50,7 +52,9 @@ class OutboxItem(models.Model):
     payload = models.JSONField(help_text="channel-neutral message")
     purpose = models.CharField(max_length=32, default="conversation")
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    external_id = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    external_id = models.CharField(
+        max_length=200, null=True, blank=True, unique=True, help_text="digest of the channel's message id"
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     error_code = models.IntegerField(null=True, blank=True)

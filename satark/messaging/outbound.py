@@ -140,7 +140,8 @@ def _fail(item: OutboxItem, why: str) -> None:
     log.warning("outbox %s failed permanently: %s", item.pk, why)
 
 
-def record_sent(item: OutboxItem, external_id: str) -> None:
+def record_sent(item: OutboxItem, channel_id: str) -> None:
+    external_id = vault.id_digest(item.channel, channel_id)
     updated = OutboxItem.objects.filter(pk=item.pk, external_id__isnull=True).update(
         external_id=external_id, state=OutboxItem.State.SENT
     )

@@ -17,6 +17,15 @@ from .models import InboxItem, OutboxItem
 log = logging.getLogger(__name__)
 
 
+@db_task(retries=3, retry_delay=2)
+def dispatch(sender_refs: list[str], statuses: bool) -> None:
+    """Fan a stored webhook batch out: one ordered job per sender, and the status pass."""
+    for ref in sender_refs:
+        process_sender(ref)
+    if statuses:
+        process_statuses()
+
+
 @db_task(retries=5, retry_delay=2)
 def process_sender(sender_ref: str) -> int:
     try:
@@ -43,11 +52,20 @@ def send_pending(recipient_ref: str) -> int:
 
 
 @db_task(retries=2, retry_delay=5)
-def mark_read(external_id: str) -> None:
-    """Blue ticks and a typing indicator while the reply is prepared (best effort)."""
+def mark_read(inbox_item_id: int) -> None:
+    """Blue ticks and a typing indicator while the reply is prepared (best effort). The channel's message
+    id is decrypted only here and erased once used: it embeds the sender's number."""
+    from satark.vault import crypto as vault_crypto
+
     from .channels import get_channel
 
-    get_channel().mark_read(external_id, typing=True)
+    item = InboxItem.objects.filter(pk=inbox_item_id).exclude(sealed_id="").first()
+    if item is None:
+        return
+    try:
+        get_channel().mark_read(vault_crypto.unseal(item.sealed_id)["id"], typing=True)
+    finally:
+        InboxItem.objects.filter(pk=inbox_item_id).update(sealed_id="")
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -63,6 +81,10 @@ def sweep() -> None:
     if InboxItem.objects.filter(kind="status", state="pending", received_at__lt=cutoff).exists():
         process_statuses()
     outbound.requeue_stuck()
+    # Sealed message ids are only for the read receipt: never keep them past a day.
+    InboxItem.objects.exclude(sealed_id="").filter(received_at__lt=timezone.now() - timedelta(days=1)).update(
+        sealed_id=""
+    )
     for ref in (
         OutboxItem.objects.filter(state="queued", created_at__lt=cutoff)
         .values_list("recipient_ref", flat=True)

@@ -177,7 +177,9 @@ SATARK_GRAPH_TIMEOUT_SECONDS = float(env("SATARK_GRAPH_TIMEOUT_SECONDS", "15"))
 # Wiring between the channel and the handlers, as dotted paths (like Django backends).
 SATARK_CHANNEL = "satark.whatsapp.channel.WhatsAppChannel"
 SATARK_INBOUND_HANDLER = "satark.conversations.handler.handle_inbound"
-SATARK_INGEST = "satark.messaging.inbound.ingest"
+SATARK_INGEST = "satark.messaging.groupcommit.submit"
+# One writer thread per web process commits concurrent webhooks together (see messaging.groupcommit).
+SATARK_GROUP_COMMIT = env("SATARK_GROUP_COMMIT", "1") == "1"
 SATARK_MEDIA_REJECTED_HANDLER = "satark.conversations.handler.media_rejected"
 
 # Delivery pacing (Meta: 80 messages/s per number by default; pair rate ~1 message/6 s with bursts).

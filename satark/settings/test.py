@@ -30,4 +30,6 @@ SATARK_WHATSAPP_TOKEN = "test-token"  # noqa: S105
 SATARK_WHATSAPP_PHONE_NUMBER_ID = "106540352242922"
 SATARK_WHATSAPP_APP_SECRET = "test-app-secret"  # noqa: S105
 SATARK_WHATSAPP_VERIFY_TOKEN = "test-verify-token"  # noqa: S105
+# Unit tests run inside a transaction per test: store in the request's own thread there.
+SATARK_GROUP_COMMIT = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

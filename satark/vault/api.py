@@ -7,6 +7,7 @@ reference); `address_for` is called only by the outbound send path (messaging.ou
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.views.decorators.debug import sensitive_variables
 
 from satark.core.address import Address
@@ -61,6 +62,42 @@ def _resolve(channel: str, phone: str, user_id: str) -> Identity | None:
         identity.ciphertext = crypto.seal(data)
         identity.save(update_fields=["pseudonym_user", "pseudonym_phone", "ciphertext"])
     return identity
+
+
+def id_digest(channel: str, external_id: str) -> str:
+    """A keyed hash of a channel's message id. WhatsApp message ids embed the chat partner's phone
+    number (base64), so they are stored only as this digest: enough to deduplicate deliveries and to
+    match statuses to sends, useless for recovering the number."""
+    if not external_id:
+        return ""
+    return "h:" + crypto.pseudonym(channel, "msgid:" + external_id)[:40]
+
+
+@sensitive_variables()
+def references_for(channel: str, senders: list[tuple[str, str]]) -> list[str]:
+    """`reference_for` for many (phone, user id) pairs at once: one query for every sender already
+    known as they are (the steady state); only new or changed senders take the slow path."""
+    keys = [_pseudonyms(channel, phone, user_id) for phone, user_id in senders]
+    users = {u for u, _ in keys if u}
+    phones = {p for _, p in keys if p}
+    rows = Identity.objects.filter(Q(pseudonym_user__in=users) | Q(pseudonym_phone__in=phones)).values_list(
+        "pk", "reference", "pseudonym_user", "pseudonym_phone"
+    )
+    by_user = {row[2]: row for row in rows if row[2]}
+    by_phone = {row[3]: row for row in rows if row[3]}
+    references = []
+    for (phone, user_id), (p_user, p_phone) in zip(senders, keys, strict=True):
+        u = by_user.get(p_user) if p_user else None
+        ph = by_phone.get(p_phone) if p_phone else None
+        found = u or ph
+        clean = (
+            found is not None
+            and (u is None or ph is None or u[0] == ph[0])
+            and (p_user is None or found[2] == p_user)
+            and (p_phone is None or found[3] == p_phone)
+        )
+        references.append(found[1] if clean and found else reference_for(channel, phone, user_id))
+    return references
 
 
 @sensitive_variables()

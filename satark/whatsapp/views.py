@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 from django.conf import settings
@@ -13,14 +12,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
-from .parse import PayloadError, parse_webhook
+from .parse import MalformedBody, PayloadError, loads, parse_webhook
 from .signature import verify
 
 log = logging.getLogger(__name__)
 MAX_BODY = 3 * 1024 * 1024  # Meta's documented webhook payload maximum
 
 
-@sensitive_variables("body", "data", "items")  # error reports must never show the raw body
+@sensitive_variables("body", "items")  # error reports must never show the raw body
 @sensitive_post_parameters()
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
@@ -34,8 +33,11 @@ def webhook(request: HttpRequest) -> HttpResponse:
             return HttpResponse(challenge, content_type="text/plain")
         return HttpResponse("verification failed", status=403, content_type="text/plain")
 
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
-    if length > MAX_BODY:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return JsonResponse({"error": "bad Content-Length"}, status=400)
+    if length > MAX_BODY:  # refused before reading, so an oversized body never reaches memory
         return JsonResponse({"error": "payload too large"}, status=413)
     body = request.body
     header = request.headers.get("X-Hub-Signature-256")
@@ -44,11 +46,10 @@ def webhook(request: HttpRequest) -> HttpResponse:
     if not verify(body, header, settings.SATARK_WHATSAPP_APP_SECRET):
         return JsonResponse({"error": "bad signature"}, status=403)
     try:
-        data = json.loads(body.decode("utf-8"))
-        items = parse_webhook(data)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        items = parse_webhook(loads(body))
+    except MalformedBody as exc:
         # Correctly signed but unreadable: retrying will not help, so say so clearly and keep nothing.
-        log.warning("signed webhook with malformed JSON (%d bytes)", len(body))
+        log.warning("signed webhook with malformed JSON (%d bytes, %s)", len(body), exc)
         return JsonResponse({"error": "malformed JSON"}, status=400)
     except PayloadError as exc:
         log.info("ignored webhook: %s", exc)

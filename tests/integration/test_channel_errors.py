@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from satark.messaging import outbound, pacing
 from satark.messaging.models import OutboxItem
-from satark.vault.api import reference_for
+from satark.vault.api import id_digest, reference_for
 from satark.whatsapp.client import ErrorClass, classify
 
 from .conftest import PHONE, open_window
@@ -86,7 +86,7 @@ def test_a_late_131047_status_switches_the_message_to_its_template() -> None:
 
     ref = open_window(reference_for("whatsapp", PHONE))
     item = outbound.queue_message(ref, {"type": "text", "body": "x", "fallback_template": FALLBACK})
-    OutboxItem.objects.filter(pk=item.pk).update(state="sent", external_id="wamid.LATE")
+    OutboxItem.objects.filter(pk=item.pk).update(state="sent", external_id=id_digest("whatsapp", "wamid.LATE"))
     inbound.ingest(
         [
             StatusUpdate(

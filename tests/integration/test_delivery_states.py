@@ -13,7 +13,7 @@ from django.utils import timezone
 from satark.messaging import inbound, outbound
 from satark.messaging.models import InboxItem, OutboxItem
 from satark.messaging.types import InboundMessage, StatusUpdate
-from satark.vault.api import reference_for
+from satark.vault.api import id_digest, reference_for
 
 from .conftest import PHONE, open_window
 
@@ -76,7 +76,7 @@ def test_a_crash_after_the_channel_accepted_is_recovered_from_the_status_not_res
     OutboxItem.objects.filter(pk=item.pk).update(state="sending", sent_at=timezone.now(), attempts=1)
     status("wamid.CRASHED", "delivered", 100, callback=f"out:{item.pk}")
     item.refresh_from_db()
-    assert (item.external_id, item.state) == ("wamid.CRASHED", "delivered")
+    assert (item.external_id, item.state) == (id_digest("whatsapp", "wamid.CRASHED"), "delivered")
     assert outbound.requeue_stuck(timedelta(0)) == 0  # it has an id now: never sent again
 
 
@@ -92,7 +92,7 @@ def test_a_row_stuck_in_sending_with_no_status_is_queued_again() -> None:
 def test_statuses_out_of_order_never_move_a_message_backwards() -> None:
     ref = open_window(reference_for("whatsapp", PHONE))
     item = outbound.queue_message(ref, {"type": "text", "body": "x"})
-    OutboxItem.objects.filter(pk=item.pk).update(state="sent", external_id="wamid.ORDER")
+    OutboxItem.objects.filter(pk=item.pk).update(state="sent", external_id=id_digest("whatsapp", "wamid.ORDER"))
     status("wamid.ORDER", "read", 30)
     status("wamid.ORDER", "delivered", 20)
     status("wamid.ORDER", "sent", 10)

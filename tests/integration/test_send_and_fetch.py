@@ -17,7 +17,7 @@ from satark.media.pipeline import process
 from satark.messaging.channels import reset_channel
 from satark.messaging.models import OutboxItem
 from satark.messaging.outbound import queue_message, send_pending
-from satark.vault.api import reference_for
+from satark.vault.api import id_digest, reference_for
 from tests.e2e.phone import photo_with_gps
 
 from .conftest import PHONE, open_window
@@ -45,9 +45,9 @@ def test_queued_messages_are_sent_in_order_and_recorded(sim: httpx.Client) -> No
     assert send_pending(ref) == 3
     items = list(OutboxItem.objects.order_by("id"))
     assert [i.state for i in items] == ["sent", "sent", "sent"]
-    assert all(i.external_id and i.external_id.startswith("wamid.") for i in items)
+    assert all(i.external_id and i.external_id.startswith("h:") for i in items)
     sent = bot_messages(sim)
-    assert [m["wamid"] for m in sent] == [i.external_id for i in items]
+    assert [id_digest("whatsapp", m["wamid"]) for m in sent] == [i.external_id for i in items]
     assert sent[0]["payload"]["text"]["body"] == "नमस्ते"
     assert sent[2]["payload"]["interactive"]["action"]["sections"][0]["rows"][9]["id"] == "c9"
     assert send_pending(ref) == 0  # idempotent: nothing queued, nothing sent twice

@@ -118,3 +118,18 @@ def test_a_number_change_to_a_known_number_does_not_block_the_batch(client: Clie
     response = post(client, t.encode(payload))
     assert response.status_code == 200 and response.json() == {"received": 2}
     assert InboxItem.objects.filter(kind="message").count() == 4
+
+
+@pytest.mark.django_db
+def test_stored_message_ids_do_not_reveal_the_number(client: Client) -> None:
+    """Meta's message ids are base64 that embeds the chat partner's number: only digests are stored."""
+    import base64
+
+    meta_style = "wamid." + base64.b64encode(b"\x1c\x18\x0c" + t.SENTINEL_PHONE.encode() + b"\x15\x02\x00\x12").decode()
+    assert post(client, t.encode(t.envelope(t.text("hi", msg_id=meta_style)))).status_code == 200
+    statuses = [{"id": meta_style + "OUT", "status": "sent", "timestamp": "1", "recipient_id": t.SENTINEL_PHONE}]
+    assert post(client, t.encode(t.envelope(statuses=statuses))).status_code == 200
+    for row in InboxItem.objects.all():
+        dumped = row.dedupe_key + json.dumps(row.payload)
+        assert meta_style not in dumped and meta_style[6:20] not in dumped
+        assert t.SENTINEL_PHONE not in dumped
