@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo run test lint unit-sqlite unit-postgres browser-deps bench clean
+.PHONY: demo run posters test lint unit-sqlite unit-postgres browser-deps bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,14 @@ unit-postgres: $(STAMP) browser-deps
 # The whole suite: lint, import contracts, types, then every test on SQLite and on PostgreSQL.
 test: lint unit-sqlite unit-postgres
 
+# QR codes and A4 posters (Hindi and English) for every district and police station, into var/posters.
+posters: $(STAMP)
+	$(PY) manage.py make_posters
+
 bench: $(STAMP)
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(PY) bench/run.py
+	$(PY) bench/ingest.py
 
 clean:
 	rm -rf $(VENV) var

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "satark.conversations",
     "satark.analytics",
     "satark.dashboard",
+    "satark.posters",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,8 @@ SATARK_WHATSAPP_PHONE_NUMBER_ID = env("SATARK_WHATSAPP_PHONE_NUMBER_ID")
 SATARK_WHATSAPP_APP_SECRET = env("SATARK_WHATSAPP_APP_SECRET")
 SATARK_WHATSAPP_VERIFY_TOKEN = env("SATARK_WHATSAPP_VERIFY_TOKEN")
 SATARK_WHATSAPP_WABA_ID = env("SATARK_WHATSAPP_WABA_ID", "102290129340398")
+# The business number citizens write to (digits), printed on posters and QR codes.
+SATARK_WHATSAPP_DISPLAY_NUMBER = env("SATARK_WHATSAPP_DISPLAY_NUMBER", "15550783881")
 SATARK_GRAPH_TIMEOUT_SECONDS = float(env("SATARK_GRAPH_TIMEOUT_SECONDS", "15"))
 
 # Wiring between the channel and the handlers, as dotted paths (like Django backends).

@@ -17,6 +17,8 @@ for _name in (
     "SATARK_WHATSAPP_PHONE_NUMBER_ID",
     "SATARK_WHATSAPP_APP_SECRET",
     "SATARK_WHATSAPP_VERIFY_TOKEN",
+    "SATARK_WHATSAPP_WABA_ID",
+    "SATARK_WHATSAPP_DISPLAY_NUMBER",  # real posters must never carry the simulator's number
 ):
     if not env(_name):
         raise ImproperlyConfigured(f"{_name} must be set in production")
