@@ -40,17 +40,19 @@ SERVERS = {
 
 def env_for(backend: str, var: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SATARK_")}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "satark.settings.embedded",
-        "SATARK_VAR_DIR": str(var),
-        "SATARK_SECRET_KEY": "bench-secret-key-0123456789abcdefghij",
-        "SATARK_VAULT_KEYS": "Cu-NAefTgtYxBtZvfAZIUgOmw7enEIMkQX_BcqQ7LSA=",
-        "SATARK_PSEUDONYM_KEY": "bench-pseudonym",
-        "SATARK_WHATSAPP_APP_SECRET": SECRET,
-        "SATARK_WHATSAPP_VERIFY_TOKEN": "bench",
-        "SATARK_WHATSAPP_TOKEN": "bench",
-        "SATARK_LOG_LEVEL": "WARNING",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "satark.settings.embedded",
+            "SATARK_VAR_DIR": str(var),
+            "SATARK_SECRET_KEY": "bench-secret-key-0123456789abcdefghij",
+            "SATARK_VAULT_KEYS": "Cu-NAefTgtYxBtZvfAZIUgOmw7enEIMkQX_BcqQ7LSA=",
+            "SATARK_PSEUDONYM_KEY": "bench-pseudonym",
+            "SATARK_WHATSAPP_APP_SECRET": SECRET,
+            "SATARK_WHATSAPP_VERIFY_TOKEN": "bench",
+            "SATARK_WHATSAPP_TOKEN": "bench",
+            "SATARK_LOG_LEVEL": "WARNING",
+        }
+    )
     if backend == "postgres":
         env["SATARK_DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{PG_DB}"
         env["SATARK_HUEY_URL"] = "redis://127.0.0.1:6379/12"
@@ -70,7 +72,7 @@ def prepare(backend: str, env: dict[str, str]) -> None:
             conn.execute(f"CREATE DATABASE {PG_DB}")
         redis.Redis(host="127.0.0.1", port=6379, db=12).flushdb()
     for command in (["migrate", "-v0"], ["load_reference", "-v0"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)  # noqa: S603
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
 
 
 def write_bodies(path: Path, prefix: str, count: int, senders: int = 2000) -> None:
@@ -83,9 +85,12 @@ def write_bodies(path: Path, prefix: str, count: int, senders: int = 2000) -> No
 
 def wrk(url: str, bodies: Path, connections: int, seconds: int, delay_ms: int = 0) -> dict[str, float]:
     env = {**os.environ, "BODIES": str(bodies), "DELAY_MS": str(delay_ms)}
-    result = subprocess.run(  # noqa: S603
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(ROOT / "bench" / "post.lua"), url],  # noqa: S607
-        env=env, capture_output=True, text=True, check=True,
+    result = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(ROOT / "bench" / "post.lua"), url],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     match = re.search(r"RESULT (.*)", result.stdout)
     assert match, result.stdout + result.stderr
@@ -100,20 +105,37 @@ def stored(backend: str, env: dict[str, str], prefix: str) -> int:
         import psycopg
 
         with psycopg.connect(env["SATARK_DATABASE_URL"]) as conn:
-            row = conn.execute("select count(*) from messaging_inboxitem where dedupe_key like %s",
-                               (f"msg:wamid.{prefix}.%",)).fetchone()
+            row = conn.execute(
+                "select count(*) from messaging_inboxitem where dedupe_key like %s", (f"msg:wamid.{prefix}.%",)
+            ).fetchone()
             return int(row[0]) if row else 0
     with sqlite3.connect(env["SATARK_DATABASE_URL"].removeprefix("sqlite:///")) as conn:
-        return int(conn.execute("select count(*) from messaging_inboxitem where dedupe_key like ?",
-                                (f"msg:wamid.{prefix}.%",)).fetchone()[0])
+        return int(
+            conn.execute(
+                "select count(*) from messaging_inboxitem where dedupe_key like ?", (f"msg:wamid.{prefix}.%",)
+            ).fetchone()[0]
+        )
 
 
 def serve(app: str, backend: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
-    proc = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", *SERVERS[backend],
-         "--log-level", "warning", "--chdir", str(ROOT)],
-        cwd=ROOT, env=env, start_new_session=True,
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            app,
+            "--bind",
+            f"127.0.0.1:{port}",
+            *SERVERS[backend],
+            "--log-level",
+            "warning",
+            "--chdir",
+            str(ROOT),
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
     )
     wait_for_port(port, proc=proc)
     return proc, port
@@ -134,8 +156,10 @@ def run_backend(backend: str, tmp: Path) -> list[str]:
     write_bodies(full, f"{backend}f", 60000)
     write_bodies(paced, f"{backend}p", 12000)
     lines = []
-    for label, app, path in (("baseline (signature only)", "bench.baseline_app:application", ""),
-                             ("webhook (store + enqueue)", "satark.wsgi:application", "/webhooks/whatsapp/")):
+    for label, app, path in (
+        ("baseline (signature only)", "bench.baseline_app:application", ""),
+        ("webhook (store + enqueue)", "satark.wsgi:application", "/webhooks/whatsapp/"),
+    ):
         proc, port = serve(app, backend, env)
         try:
             url = f"http://127.0.0.1:{port}{path or '/'}"

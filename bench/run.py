@@ -42,6 +42,7 @@ from django.core.management import call_command  # noqa: E402
 
 from satark.core import testing as t  # noqa: E402
 from satark.whatsapp.signature import sign  # noqa: E402
+from satark.wsgi import application as product  # noqa: E402
 
 REPEATS = 5
 
@@ -88,7 +89,7 @@ def wsgi_call(
 def bench_webhook() -> list[tuple[str, float, float]]:
     call_command("migrate", verbosity=0)
     call_command("load_reference", verbosity=0)
-    app = WSGIHandler()
+    app = product
     secret = settings.SATARK_WHATSAPP_APP_SECRET
     token = settings.SATARK_WHATSAPP_VERIFY_TOKEN
     n = 400
