@@ -109,6 +109,10 @@ class Stack:
         self._spawn("consumer", [py, "manage.py", "run_huey", "--quiet"])
         if sim is not None:
             wait_for_port(self.sim_port, proc=sim)
+            # The fake account starts with no templates, like a new WhatsApp Business Account.
+            subprocess.run(  # noqa: S603
+                [py, "manage.py", "sync_templates"], cwd=ROOT, env=self.env, check=True, capture_output=True
+            )
         wait_for_port(self.web_port, proc=web)
 
     def stop(self) -> None:

@@ -29,14 +29,26 @@ _started = threading.Lock()
 _writers: list[threading.Thread] = []  # the one writer of this process (a list: no `global` needed)
 
 
+_CLOSE: list[InboundItem] = []  # a batch of no items: close the writer's connection (tests, shutdown)
+
+
 def _writer() -> None:
     while True:
-        batch = [_queue.get()]
+        first = _queue.get()
+        if first[0] is _CLOSE:
+            connection.close()
+            first[1].set_result(IngestReport())
+            continue
+        batch = [first]
         while len(batch) < MAX_BATCH_BODIES:
             try:
-                batch.append(_queue.get_nowait())
+                following = _queue.get_nowait()
             except queue.Empty:
                 break
+            if following[0] is _CLOSE:
+                _queue.put(following)  # handled after this batch
+                break
+            batch.append(following)
         close_old_connections()
         try:
             combined = ingest([item for items, _ in batch for item in items])
@@ -74,3 +86,11 @@ def submit(items: list[InboundItem]) -> IngestReport:
         return future.result(timeout=WAIT_SECONDS)
     except TimeoutError as exc:  # not stored in time: the caller answers an error and Meta redelivers
         raise DatabaseError("webhook items were not committed in time") from exc
+
+
+def release_connection() -> None:
+    """Make the writer thread close its database connection (it reopens on the next batch)."""
+    if _writers and _writers[0].is_alive():
+        future: Future[IngestReport] = Future()
+        _queue.put((_CLOSE, future))
+        future.result(timeout=WAIT_SECONDS)

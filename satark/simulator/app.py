@@ -3,7 +3,8 @@
 ``make_app(config)`` returns a WSGI callable; its ``simulator`` attribute is the
 :class:`Simulator` holding all state. Routes:
 
-- ``/v{N}.{M}/...`` and ``/_media/{token}``: the fake Graph API (``graph.py``)
+- ``/v{N}.{M}/...``, ``/_media/{token}`` and ``/_qr/{code}.svg|png``: the fake Graph API
+  (``graph.py``, ``graph_manage.py``)
 - ``/_sim/api/...``: control-plane JSON API (``control.py``)
 - ``/``, ``/_sim/static/...``, ``/_sim/media/{id}``: the browser page (``ui.py``)
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 # Meta's media URL validity (seconds of simulator clock).
 MEDIA_URL_TTL = 5 * 60
@@ -45,6 +46,26 @@ class SimulatorConfig:
     # product wants to check against the other reading.
     media_sha256_encoding: str = "base64"
     verified_name: str = "Satark Mitra"
+    # Threads delivering webhooks concurrently. Deliveries for the same phone stay in
+    # order (one at a time); different phones are delivered in parallel.
+    webhook_workers: int = 4
+    # Reuse one keep-alive connection per delivery thread (faster under load).
+    webhook_keepalive: bool = True
+    # Delivery log entries kept (oldest dropped first).
+    delivery_log_limit: int = 20000
+    # Pair rate limit (131056): a token bucket per recipient phone holding
+    # ``pair_rate_burst`` sends, refilled by one every ``pair_rate_interval`` seconds of
+    # simulator clock. Meta: 1 message / 6 s sustained, bursts up to 45. 0 disables.
+    pair_rate_burst: int = 45
+    pair_rate_interval: float = 6.0
+    # Template sends must name an APPROVED (name, language) with the right number of body
+    # parameters (132001 / 132000). False accepts any well-formed template.
+    strict_templates: bool = True
+    # Seconds of simulator clock before a created template turns from PENDING to APPROVED.
+    template_approval_delay: float = 0.0
+    # Templates present (APPROVED) at start-up and after a full reset: Graph create bodies
+    # (``name``, ``language``, ``category``, ``components``, ``parameter_format``?).
+    templates: tuple[dict[str, Any], ...] = ()
 
     @property
     def base_url(self) -> str:

@@ -10,44 +10,60 @@ Routes (``{phone}`` accepts digits, ``+``, spaces and dashes):
 - ``GET  /_sim/api/phones/{phone}/messages``     the phone's chat
 - ``POST /_sim/api/phones/{phone}/read``         the phone read its chat (emits ``read``)
 - ``GET  /_sim/api/wait?phone=&count=&timeout=&status=``  block until >= count bot messages
-- ``GET  /_sim/api/deliveries``                  webhook delivery log
-- ``GET  /_sim/api/idle?timeout=``               block until no webhook is queued
-- ``POST /_sim/api/reset``                       forget everything
+- ``GET  /_sim/api/deliveries``                  webhook delivery log (one entry per attempt,
+  with ``round_trip_ms``; batches have ``kind`` ``batch:<grouping>`` and ``wamids``),
+  ``pending`` and ``held`` counts
+- ``GET  /_sim/api/idle?timeout=``               block until no webhook is queued (webhooks
+  held by a delivery mode do not count)
+- ``POST /_sim/api/reset``                       forget phones, chats, media, faults, holds,
+  pacing, the clock offset; ``{"full": true}`` also forgets templates and QR codes
 - ``GET|POST /_sim/api/clock``                   read / ``{"advance_seconds": N}``
 - ``POST /_sim/api/verify``                      run the ``hub.challenge`` handshake
-- ``GET|POST|DELETE /_sim/api/faults``           inject errors into the next sends:
-  ``{"code": 131056, "count"?: 1, "mode"?: "sync"|"async", "http_status"?: 400,
-  "details"?: str, "title"?: str, "retry_after"?: int}``; ``sync`` answers the send with
-  Meta's error envelope, ``async`` accepts it and emits a ``failed`` status with the code
+- ``GET|POST|DELETE /_sim/api/faults``           inject errors into the next requests:
+  ``{"target"?: "messages"|"media"|"download", "code"?: 131056, "count"?: 1,
+  "mode"?: "sync"|"async", "http_status"?: 400|429|5xx, "retry_after"?: int|null,
+  "delay_seconds"?: N, "raw"?: bool, "details"?: str, "title"?: str}``; ``sync`` answers
+  with Meta's error envelope (or a raw 502/504 page), ``async`` accepts the send and emits
+  a ``failed`` status with the code, ``delay_seconds`` answers late (a timeout for a client
+  with a shorter timeout). Defaults per status and the exact rules: ``faults.py``
+- ``GET|POST|DELETE /_sim/api/delivery-mode``    hold webhooks, then deliver them batched
+  and/or reordered: ``{"count": N, "grouping"?: "value"|"changes"|"entries"|"none",
+  "order"?: "fifo"|"reverse"|"shuffle", "seed"?: 0, "kinds"?: ["message", "status"],
+  "max_wait"?: seconds, "repeat"?: false}`` (``holding.py``); GET shows it and how many
+  are held; DELETE releases what is held and ends the mode
+- ``POST /_sim/api/delivery-mode/release``       release what is held now, keep the mode
+- ``GET|POST|DELETE /_sim/api/templates``        list all (with review state) / create one
+  directly (Graph create body + ``"status"?``, default ``APPROVED``) / delete all
+- ``POST /_sim/api/templates/{id-or-name}/status`` ``{"status": "APPROVED"|"REJECTED"|
+  "PAUSED"|"DISABLED"|"PENDING", "language"?: code, "reason"?: str}``
+- ``POST /_sim/api/load``                        ``{"messages": N, "phones"?: M, "rate"?: per s,
+  "timeout"?: 60, "text"?: "... {i}"}``: fire N inbound texts from M phones and report
+  acknowledged/failed/pending and ack latency p50/p90/p99 (``load.py``); ``GET`` = last report
+
+Inbound ``send`` bodies may carry ``"duplicate": true`` (the webhook is delivered twice).
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+import threading
 from typing import Any
 
 from . import webhooks
+from .faults import parse_fault
+from .holding import HoldSpec
+from .load import parse_load, run_load
 from .state import STATUS_RANK, Simulator
+from .templates import STATUSES, TemplateError
 from .validate import ValidationError, normalise_phone
 from .wsgiutil import BadRequest, Request, Response, json_response
 
 JSONDict = dict[str, Any]
 
 PHONE_ROUTE = re.compile(r"^/_sim/api/phones/(?P<phone>[^/]+)(?:/(?P<action>send|messages|read))?/?$")
+TEMPLATE_STATUS_ROUTE = re.compile(r"^/_sim/api/templates/(?P<key>[^/]+)/status/?$")
 MAX_WAIT = 60.0
-ERROR_TITLES = {
-    4: "Application request limit reached",
-    100: "Invalid parameter",
-    130429: "Rate limit hit",
-    131000: "Something went wrong",
-    131016: "Service unavailable",
-    131026: "Message undeliverable",
-    131047: "Re-engagement message",
-    131048: "Spam rate limit hit",
-    131049: "This message was not delivered to maintain healthy ecosystem engagement.",
-    131056: "(Business Account, Consumer Account) pair rate limit hit",
-}
 
 
 def _phone(value: str) -> str:
@@ -79,6 +95,8 @@ def _float(query: dict[str, str], key: str, default: float) -> float:
 class ControlAPI:
     def __init__(self, sim: Simulator) -> None:
         self.sim = sim
+        self._last_load: JSONDict | None = None
+        self._load_lock = threading.Lock()
 
     def handle(self, request: Request) -> Response:
         try:
@@ -103,10 +121,22 @@ class ControlAPI:
             ("GET", "/_sim/api/faults"): self.faults,
             ("POST", "/_sim/api/faults"): self.faults,
             ("DELETE", "/_sim/api/faults"): self.faults,
+            ("GET", "/_sim/api/delivery-mode"): self.delivery_mode,
+            ("POST", "/_sim/api/delivery-mode"): self.delivery_mode,
+            ("DELETE", "/_sim/api/delivery-mode"): self.delivery_mode,
+            ("POST", "/_sim/api/delivery-mode/release"): self.release_held,
+            ("GET", "/_sim/api/templates"): self.templates,
+            ("POST", "/_sim/api/templates"): self.templates,
+            ("DELETE", "/_sim/api/templates"): self.templates,
+            ("GET", "/_sim/api/load"): self.load,
+            ("POST", "/_sim/api/load"): self.load,
         }
         handler = simple.get((method, path))
         if handler is not None:
             return handler(request)
+        status_match = TEMPLATE_STATUS_ROUTE.match(request.path)
+        if status_match is not None and method == "POST":
+            return self.template_status(status_match.group("key"), request)
         match = PHONE_ROUTE.match(request.path)
         if match is None:
             raise BadRequest("not found", status=404)
@@ -134,6 +164,11 @@ class ControlAPI:
                 "webhook_url": cfg.webhook_url,
                 "public_base_url": cfg.base_url,
                 "verified_name": cfg.verified_name,
+                "strict_templates": cfg.strict_templates,
+                "template_approval_delay": cfg.template_approval_delay,
+                "pair_rate_burst": cfg.pair_rate_burst,
+                "pair_rate_interval": cfg.pair_rate_interval,
+                "webhook_workers": cfg.webhook_workers,
             }
         )
 
@@ -158,7 +193,14 @@ class ControlAPI:
         return json_response({"wamid": entry.wamid, "message": entry.payload})
 
     def deliveries(self, request: Request) -> Response:
-        return json_response({"deliveries": self.sim.deliveries(), "pending": self.sim.dispatcher.pending()})
+        hold = self.sim.dispatcher.hold_json()
+        return json_response(
+            {
+                "deliveries": self.sim.deliveries(),
+                "pending": self.sim.dispatcher.pending(),
+                "held": hold["held"] if hold else 0,
+            }
+        )
 
     def idle(self, request: Request) -> Response:
         timeout = min(_float(request.query, "timeout", 10.0), MAX_WAIT)
@@ -166,7 +208,10 @@ class ControlAPI:
         return json_response({"idle": idle, "deliveries": self.sim.deliveries()})
 
     def reset(self, request: Request) -> Response:
-        self.sim.reset()
+        full = _body(request).get("full", False)
+        if not isinstance(full, bool):
+            raise BadRequest("'full' must be a boolean")
+        self.sim.reset(full=full)
         return json_response({"reset": True})
 
     def clock(self, request: Request) -> Response:
@@ -200,31 +245,77 @@ class ControlAPI:
         if request.method == "DELETE":
             self.sim.clear_faults()
         elif request.method == "POST":
-            body = _body(request)
-            code = body.get("code")
-            count = body.get("count", 1)
-            mode = body.get("mode", "sync")
-            http_status = body.get("http_status", 400)
-            retry_after = body.get("retry_after")
-            if not isinstance(code, int) or isinstance(code, bool):
-                raise BadRequest("'code' must be an integer")
-            if not isinstance(count, int) or not 1 <= count <= 1000:
-                raise BadRequest("'count' must be an integer between 1 and 1000")
-            if mode not in ("sync", "async"):
-                raise BadRequest("'mode' must be 'sync' or 'async'")
-            if not isinstance(http_status, int) or not 400 <= http_status <= 599:
-                raise BadRequest("'http_status' must be a 4xx or 5xx status")
-            if retry_after is not None and not isinstance(retry_after, int):
-                raise BadRequest("'retry_after' must be an integer")
-            title = body.get("title") or ERROR_TITLES.get(code, "Simulated error")
-            details = body.get("details") or f"Simulated error {code}"
-            fault = {
-                "code": code,
-                "mode": mode,
-                "http_status": http_status,
-                "title": str(title),
-                "details": str(details),
-                "retry_after": retry_after,
-            }
+            try:
+                fault, count = parse_fault(_body(request))
+            except ValueError as exc:
+                raise BadRequest(str(exc)) from None
             self.sim.add_fault(fault, count)
         return json_response({"faults": self.sim.faults()})
+
+    def delivery_mode(self, request: Request) -> Response:
+        dispatcher = self.sim.dispatcher
+        if request.method == "POST":
+            try:
+                spec = HoldSpec.from_json(_body(request))
+            except ValueError as exc:
+                raise BadRequest(str(exc)) from None
+            return json_response({"mode": dispatcher.set_hold(spec), "released": 0})
+        released = dispatcher.release_hold(stop=True) if request.method == "DELETE" else 0
+        return json_response({"mode": dispatcher.hold_json(), "released": released})
+
+    def release_held(self, request: Request) -> Response:
+        released = self.sim.dispatcher.release_hold(stop=False)
+        return json_response({"mode": self.sim.dispatcher.hold_json(), "released": released})
+
+    def templates(self, request: Request) -> Response:
+        store = self.sim.templates
+        if request.method == "DELETE":
+            store.clear()
+        elif request.method == "POST":
+            body = _body(request)
+            status = body.pop("status", "APPROVED")
+            if status not in STATUSES:
+                raise BadRequest(f"'status' must be one of {', '.join(STATUSES)}")
+            try:
+                template = store.create(body, status=status)
+            except TemplateError as exc:
+                raise BadRequest(exc.details) from None
+            return json_response(self._template_json(template), status=201)
+        return json_response({"templates": [self._template_json(t) for t in store.all()]})
+
+    @staticmethod
+    def _template_json(template: Any) -> JSONDict:
+        return {**template.as_json(), "body_parameters": template.body_params}
+
+    def template_status(self, key: str, request: Request) -> Response:
+        body = _body(request)
+        status = body.get("status")
+        if status not in STATUSES:
+            raise BadRequest(f"'status' must be one of {', '.join(STATUSES)}")
+        language = body.get("language")
+        reason = body.get("reason")
+        if reason is not None and not isinstance(reason, str):
+            raise BadRequest("'reason' must be a string")
+        found = self.sim.templates.find(key, language if isinstance(language, str) else None)
+        if not found:
+            raise BadRequest("unknown template", status=404)
+        if len(found) > 1:
+            raise BadRequest("several languages match: give 'language'")
+        template = self.sim.templates.set_status(found[0].template_id, status, reason)
+        return json_response(self._template_json(template))
+
+    def load(self, request: Request) -> Response:
+        if request.method == "GET":
+            return json_response({"report": self._last_load})
+        try:
+            spec = parse_load(_body(request))
+        except ValueError as exc:
+            raise BadRequest(str(exc)) from None
+        if not self._load_lock.acquire(blocking=False):
+            raise BadRequest("a load run is already in progress", status=409)
+        try:
+            report = run_load(self.sim, spec)
+        finally:
+            self._load_lock.release()
+        self._last_load = report
+        return json_response(report)

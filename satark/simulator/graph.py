@@ -1,4 +1,11 @@
-"""The fake Graph API: messages, media upload/resolve/delete and media download."""
+"""The fake Graph API: messages, media upload/resolve/delete and media download.
+
+Templates and QR codes (``message_templates``, ``message_qrdls``, ``/_qr/...`` images) are in
+``graph_manage.py``. Sends pass, in order: validation (``validate.py``), the template check
+(``templates.py``, when ``strict_templates``), an injected ``messages`` fault
+(``faults.py``), the pair rate limit (``pacing.py``, 131056); ``GET /{media-id}`` and the
+media download URL consume ``media`` / ``download`` faults.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,16 @@ import email.parser
 import email.policy
 import hmac
 import re
+import time
+from collections.abc import Callable
 from email.message import EmailMessage
 from typing import Any
 
+from . import faults as fault_kit
+from .graph_manage import QR_IMAGE, ManageAPI
+from .pacing import PAIR_RATE_CODE, PAIR_RATE_DETAILS, PAIR_RATE_TITLE
 from .state import Simulator
+from .templates import TemplateError
 from .validate import ValidationError, normalise_phone, validate_send
 from .wsgiutil import (
     Request,
@@ -27,13 +40,14 @@ MEDIA_DOWNLOAD = re.compile(r"^/_media/(?P<token>[A-Za-z0-9_\-]+)$")
 
 
 def is_graph_path(path: str) -> bool:
-    return bool(VERSIONED.match(path) or MEDIA_DOWNLOAD.match(path))
+    return bool(VERSIONED.match(path) or MEDIA_DOWNLOAD.match(path) or QR_IMAGE.match(path))
 
 
 class GraphAPI:
     def __init__(self, sim: Simulator) -> None:
         self.sim = sim
         self.config = sim.config
+        self.manage = ManageAPI(sim)
 
     def _authorised(self, request: Request) -> bool:
         token = request.bearer()
@@ -45,6 +59,9 @@ class GraphAPI:
         download = MEDIA_DOWNLOAD.match(request.path)
         if download:
             return self.download(request, download.group("token"))
+        image = QR_IMAGE.match(request.path)
+        if image:
+            return self.manage.qr_image(request, image.group("code"), image.group("ext"))
         match = VERSIONED.match(request.path)
         assert match is not None
         if not self._authorised(request):
@@ -60,11 +77,17 @@ class GraphAPI:
             if parts[1] == "messages":
                 return self.messages(request)
             return self.upload(request)
+        if len(parts) in (2, 3) and parts[1] == "message_qrdls" and object_id == self.config.phone_number_id:
+            return self.manage.qrdls(request, parts[2] if len(parts) == 3 else None)
+        if len(parts) == 2 and parts[1] == "message_templates" and object_id == self.config.waba_id:
+            return self.manage.templates(request)
         if len(parts) == 1:
             if object_id == self.config.phone_number_id and method == "GET":
                 return self.phone_number_info()
+            if method == "GET" and self.sim.templates.get(object_id) is not None:
+                return self.manage.template(object_id)
             if method == "GET":
-                return self.resolve_media(request, object_id)
+                return self.with_fault("media", lambda: self.resolve_media(request, object_id))
             if method == "DELETE":
                 return self.delete_media(object_id)
         return unknown_object(object_id, method)
@@ -82,20 +105,39 @@ class GraphAPI:
         except ValidationError as exc:
             return graph_error(exc.code, exc.title, exc.details)
         assert isinstance(body, dict)
-        fault = self.sim.take_fault()
-        if fault is not None and fault["mode"] == "sync":
-            response = graph_error(fault["code"], fault["title"], fault["details"], status=fault["http_status"])
-            if fault["retry_after"] is not None:
-                response.headers.append(("Retry-After", str(fault["retry_after"])))
-            return response
-        forced_error: JSONDict | None = None
-        if fault is not None:
-            forced_error = {
-                "code": fault["code"],
-                "title": fault["title"],
-                "message": fault["title"],
-                "error_data": {"details": fault["details"]},
-            }
+        category = "utility"
+        if msg_type == "template" and self.config.strict_templates:
+            try:
+                category = self.sim.templates.check_send(body["template"]).category.lower()
+            except TemplateError as exc:
+                return graph_error(exc.code, exc.title, exc.details)
+        fault = self.sim.take_fault("messages")
+        if fault is None:
+            return self._send(body, to_given, msg_type, None, category)
+        delay = fault["delay_seconds"]
+        if fault_kit.is_error(fault):
+            time.sleep(delay)
+            return fault_kit.error_response(fault, self.config.waba_id)
+        forced = fault_kit.failed_status_error(fault) if fault["mode"] == "async" else None
+        response = self._send(body, to_given, msg_type, forced, category)
+        time.sleep(delay)
+        return response
+
+    def with_fault(self, target: str, answer: Callable[[], Response]) -> Response:
+        """Answer, unless a fault of ``target`` is queued: then an error and/or a late answer."""
+        fault = self.sim.take_fault(target)
+        if fault is None:
+            return answer()
+        if fault_kit.is_error(fault):
+            time.sleep(fault["delay_seconds"])
+            return fault_kit.error_response(fault, self.config.waba_id)
+        response = answer()
+        time.sleep(fault["delay_seconds"])
+        return response
+
+    def _send(
+        self, body: JSONDict, to_given: str, msg_type: str, forced_error: JSONDict | None, category: str
+    ) -> Response:
         contact: JSONDict = {"input": to_given}
         if "to" in body:
             digits = normalise_phone(body["to"])
@@ -107,7 +149,9 @@ class GraphAPI:
                 return graph_error(131009, "Parameter value is not valid", "Unknown recipient user id")
             phone = found
             contact["user_id"] = phone.user_id
-        entry = self.sim.record_outbound(phone, body, msg_type, forced_error)
+        if not self.sim.pacing.try_spend(phone.number):
+            return graph_error(PAIR_RATE_CODE, PAIR_RATE_TITLE, PAIR_RATE_DETAILS)
+        entry = self.sim.record_outbound(phone, body, msg_type, forced_error, category)
         return json_response(
             {"messaging_product": "whatsapp", "contacts": [contact], "messages": [{"id": entry.wamid}]}
         )
@@ -190,6 +234,9 @@ class GraphAPI:
             return Response(status=405, body=b"", content_type="text/plain")
         if not self._authorised(request):
             return auth_error()
+        return self.with_fault("download", lambda: self._download(token))
+
+    def _download(self, token: str) -> Response:
         media = self.sim.media_for_token(token)
         if media is None:
             return Response(status=404, body=b"Not Found", content_type="text/plain")

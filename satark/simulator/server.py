@@ -90,6 +90,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="base URL used in media URLs (default http://HOST:PORT)",
     )
     parser.add_argument("--log-polls", action="store_true", help="also log the page's polling requests")
+    parser.add_argument(
+        "--lax-templates",
+        action="store_true",
+        default=env("SATARK_SIM_STRICT_TEMPLATES", "1").lower() in ("0", "false", "no"),
+        help="accept any well-formed template send (default: the template must exist and be APPROVED)",
+    )
+    parser.add_argument(
+        "--template-approval-delay",
+        type=float,
+        default=float(env("SATARK_SIM_TEMPLATE_APPROVAL_DELAY", "0")),
+        help="seconds before a created template is APPROVED",
+    )
+    parser.add_argument(
+        "--webhook-workers",
+        type=int,
+        default=int(env("SATARK_SIM_WEBHOOK_WORKERS", str(SimulatorConfig.webhook_workers))),
+        help="threads delivering webhooks concurrently (per phone, order is kept)",
+    )
+    parser.add_argument(
+        "--pair-rate-burst",
+        type=int,
+        default=int(env("SATARK_SIM_PAIR_RATE_BURST", str(SimulatorConfig.pair_rate_burst))),
+        help="sends to one user allowed in a burst before 131056 (0 disables the pair rate limit)",
+    )
+    parser.add_argument(
+        "--pair-rate-interval",
+        type=float,
+        default=float(env("SATARK_SIM_PAIR_RATE_INTERVAL", str(SimulatorConfig.pair_rate_interval))),
+        help="seconds per regained send of the pair rate limit",
+    )
     return parser
 
 
@@ -113,6 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         access_token=args.access_token,
         phone_number_id=args.phone_number_id,
         public_base_url=args.public_base_url,
+        strict_templates=not args.lax_templates,
+        template_approval_delay=args.template_approval_delay,
+        webhook_workers=args.webhook_workers,
+        pair_rate_burst=args.pair_rate_burst,
+        pair_rate_interval=args.pair_rate_interval,
     )
     server, thread = serve(config, host=args.host, port=args.port, log_polls=args.log_polls)
     host, port = server.server_address[0], server.server_address[1]

@@ -19,7 +19,12 @@ from .config import (
     UPLOADED_MEDIA_TTL,
     SimulatorConfig,
 )
+from .dispatch import Dispatcher, Outcome, ResultFn
+from .faults import FaultQueue
 from .inbound import build_message
+from .pacing import PairRateLimiter
+from .qrcodes import QRStore
+from .templates import TemplateStore
 from .wsgiutil import BadRequest
 
 JSONDict = dict[str, Any]
@@ -45,8 +50,13 @@ REACTION_ERROR: JSONDict = {
 }
 
 
-def new_wamid() -> str:
-    return "wamid.HBgM" + base64.b64encode(secrets.token_bytes(36)).decode("ascii")
+def new_wamid(peer: str = "") -> str:
+    """A message id shaped like Meta's: base64 of a small header, the chat partner's number and a
+    random part. Real WhatsApp ids embed the number this way, so the product must never store them as
+    they are; the simulator reproduces that so tests can catch it."""
+    number = "".join(ch for ch in peer if ch.isdigit()).encode("ascii")
+    raw = b"\x1c\x18" + bytes([len(number)]) + number + b"\x15\x02\x00\x12\x18" + secrets.token_bytes(18)
+    return "wamid." + base64.b64encode(raw).decode("ascii")
 
 
 def new_media_id() -> str:
@@ -135,9 +145,13 @@ class Simulator:
         self.media: dict[str, Media] = {}
         self._media_tokens: dict[str, tuple[str, float]] = {}
         self._wamids: dict[str, tuple[Phone, ChatEntry]] = {}
-        self._faults: list[JSONDict] = []
-        self.dispatcher = webhooks.Dispatcher(config)
+        self._faults = FaultQueue()
+        self.dispatcher = Dispatcher(config)
+        self.pacing = PairRateLimiter(config.pair_rate_burst, config.pair_rate_interval, self.now)
+        self.templates = TemplateStore(self.now, config.template_approval_delay)
+        self.qrcodes = QRStore()
         self._add_default_phones()
+        self._seed_templates()
 
     # -- clock ------------------------------------------------------------------------
     def now(self) -> float:
@@ -153,7 +167,11 @@ class Simulator:
         return {"now": int(self.now()), "offset_seconds": self._offset}
 
     # -- lifecycle --------------------------------------------------------------------
-    def reset(self) -> None:
+    def reset(self, *, full: bool = False) -> None:
+        """Forget phones, chats, media, faults, holds, pacing and the clock offset.
+
+        Templates and QR codes are account configuration and survive unless ``full``
+        (then the configured templates are seeded again)."""
         with self._cond:
             self.dispatcher.reset()
             self._offset = 0.0
@@ -162,8 +180,17 @@ class Simulator:
             self._media_tokens.clear()
             self._faults.clear()
             self._wamids.clear()
+            self.pacing.reset()
+            if full:
+                self.templates.clear()
+                self.qrcodes.clear()
+                self._seed_templates()
             self._add_default_phones()
             self._cond.notify_all()
+
+    def _seed_templates(self) -> None:
+        for body in self.config.templates:
+            self.templates.create(body, status="APPROVED")
 
     def close(self) -> None:
         self.dispatcher.close()
@@ -301,26 +328,27 @@ class Simulator:
     def window_open(self, phone: Phone) -> bool:
         return phone.last_inbound is not None and self.now() - phone.last_inbound <= SERVICE_WINDOW
 
-    # -- injected faults ------------------------------------------------------------------
+    # -- injected faults (see faults.py) ---------------------------------------------------
     def add_fault(self, fault: JSONDict, count: int) -> None:
-        with self._lock:
-            self._faults.extend(dict(fault) for _ in range(count))
+        self._faults.add(fault, count)
 
     def clear_faults(self) -> None:
-        with self._lock:
-            self._faults.clear()
+        self._faults.clear()
 
-    def take_fault(self) -> JSONDict | None:
-        """The next injected fault for a ``/messages`` send, if any (FIFO)."""
-        with self._lock:
-            return self._faults.pop(0) if self._faults else None
+    def take_fault(self, target: str = "messages") -> JSONDict | None:
+        """The next injected fault for an endpoint kind, if any (FIFO)."""
+        return self._faults.take(target)
 
     def faults(self) -> list[JSONDict]:
-        with self._lock:
-            return [dict(f) for f in self._faults]
+        return self._faults.as_json()
 
     def record_outbound(
-        self, phone: Phone, body: JSONDict, msg_type: str, forced_error: JSONDict | None = None
+        self,
+        phone: Phone,
+        body: JSONDict,
+        msg_type: str,
+        forced_error: JSONDict | None = None,
+        template_category: str = "utility",
     ) -> ChatEntry:
         """Store a validated outbound message and schedule its status webhooks.
 
@@ -328,7 +356,7 @@ class Simulator:
         with self._cond:
             entry = ChatEntry(
                 direction="out",
-                wamid=new_wamid(),
+                wamid=new_wamid(phone.number),
                 timestamp=int(self.now()),
                 payload=body,
                 biz_opaque_callback_data=body.get("biz_opaque_callback_data"),
@@ -354,7 +382,7 @@ class Simulator:
                     "billable": is_template and not window,
                     "pricing_model": "PMP",
                     "type": "free_customer_service" if window else "regular",
-                    "category": "utility" if is_template else "service",
+                    "category": template_category if is_template else "service",
                 }
                 self._schedule_status(phone, entry, "sent", first, pricing=pricing)
                 if msg_type != "reaction":  # Meta only reports "sent" for reactions
@@ -379,7 +407,7 @@ class Simulator:
         def build() -> JSONDict | None:
             return self._status_payload(phone, entry, status, pricing, errors)
 
-        self.dispatcher.schedule("status:" + status, delay=delay, build=build, wamid=entry.wamid)
+        self.dispatcher.schedule("status:" + status, delay=delay, build=build, wamid=entry.wamid, key=phone.number)
 
     def _status_payload(
         self,
@@ -444,7 +472,9 @@ class Simulator:
             return count
 
     # -- inbound (phone -> business) -----------------------------------------------------
-    def send_inbound(self, number: str, req: JSONDict) -> ChatEntry:
+    def send_inbound(self, number: str, req: JSONDict, *, on_result: ResultFn | None = None) -> ChatEntry:
+        """The phone sends a message: record it and queue its webhook (``on_result`` is told
+        the final outcome of each delivery, e.g. by the load generator)."""
         with self._cond:
             phone = self.ensure_phone(number, label=req.get("label"), profile_name=req.get("profile_name"))
             now = self.now()
@@ -459,7 +489,7 @@ class Simulator:
                 req,
                 phone=phone.number,
                 user_id=phone.user_id,
-                wamid=new_wamid(),
+                wamid=new_wamid(phone.number),
                 timestamp=str(int(now)),
                 business_number=self.config.display_phone_number,
                 store_media=store,
@@ -479,16 +509,18 @@ class Simulator:
             payload = webhooks.envelope(self.config, webhooks.message_value(contact, message))
             body = webhooks.serialise(payload)
 
-            def on_result(ok: bool) -> None:
+            def delivered(outcome: Outcome) -> None:
                 with self._cond:
-                    if entry.status is None or (ok and entry.status == "failed"):
-                        entry.status = "delivered" if ok else "failed"
+                    if entry.status is None or (outcome.ok and entry.status == "failed"):
+                        entry.status = "delivered" if outcome.ok else "failed"
                         self._cond.notify_all()
+                if on_result is not None:
+                    on_result(outcome)
 
             times = 2 if req.get("duplicate") else 1
             for _ in range(times):
                 self.dispatcher.schedule(
-                    "message:" + message["type"], body=body, wamid=entry.wamid, on_result=on_result
+                    "message:" + message["type"], body=body, wamid=entry.wamid, on_result=delivered, key=phone.number
                 )
             self._cond.notify_all()
             return entry

@@ -80,7 +80,11 @@ def test_citizen_files_a_hindi_tip_and_only_the_right_offices_see_it(product: Ru
     phones = product.sim().get("/_sim/api/phones").json()["phones"]
     bsuid = next(p["user_id"] for p in phones if p["phone"] == t.SENTINEL_PHONE)
     assert bsuid
-    for spelling in (*t.SENTINEL_SPELLINGS, t.SENTINEL_NAME, bsuid):
+    # WhatsApp message ids embed the number (base64): none may be stored as it is.
+    chat = product.sim().get(f"/_sim/api/phones/{t.SENTINEL_PHONE}/messages").json()["messages"]
+    wamids = [m["wamid"] for m in chat]
+    assert len(wamids) > 10
+    for spelling in (*t.SENTINEL_SPELLINGS, t.SENTINEL_NAME, bsuid, *wamids, *(w[6:30] for w in wamids)):
         assert spelling not in database, f"{spelling!r} found in the database"
         assert spelling not in queue, f"{spelling!r} found in the task queue"
         assert spelling not in pages, f"{spelling!r} found in a dashboard page"

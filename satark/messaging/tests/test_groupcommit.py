@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -8,12 +9,18 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from satark.messaging.groupcommit import submit
+from satark.messaging.groupcommit import release_connection, submit
 from satark.messaging.models import InboxItem
 from satark.messaging.types import InboundMessage
 from satark.vault.api import id_digest
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _writer_connection_closed() -> Iterator[None]:
+    yield
+    release_connection()  # or the test database cannot be dropped at the end of the run
 
 
 def message(n: int, phone: str = "") -> InboundMessage:

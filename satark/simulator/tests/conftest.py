@@ -135,6 +135,21 @@ def receiver() -> Iterator[Receiver]:
     server.server_close()
 
 
+# Approved at start-up (config seeds): the templates the older tests send.
+SEED_TEMPLATES: tuple[dict[str, Any], ...] = (
+    {
+        "name": "officer_task_assigned",
+        "language": "hi",
+        "category": "UTILITY",
+        "components": [
+            {"type": "BODY", "text": "नया काम: {{1}}"},
+            {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "स्वीकार"}]},
+        ],
+    },
+    {"name": "task", "language": "en", "category": "UTILITY", "components": [{"type": "BODY", "text": "New task"}]},
+)
+
+
 def make_config(webhook_url: str, **overrides: Any) -> SimulatorConfig:
     values: dict[str, Any] = {
         "webhook_url": webhook_url,
@@ -144,6 +159,7 @@ def make_config(webhook_url: str, **overrides: Any) -> SimulatorConfig:
         "status_delays": (0.0, 0.05),
         "retry_delays": (0.05, 0.1, 0.1, 0.1, 0.1),
         "webhook_timeout": 2.0,
+        "templates": SEED_TEMPLATES,
     }
     values.update(overrides)
     return SimulatorConfig(**values)

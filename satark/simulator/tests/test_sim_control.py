@@ -133,4 +133,11 @@ def test_cli_defaults_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (args.port, args.access_token, args.phone_number_id, args.app_secret) == (8123, "tok", "555", "s")
     assert args.webhook_url == "http://127.0.0.1:8000/webhooks/whatsapp/"
     monkeypatch.delenv("SATARK_SIM_PORT")
-    assert server_module.build_parser().parse_args([]).port == 8001
+    defaults = server_module.build_parser().parse_args([])
+    assert defaults.port == 8001
+    assert (defaults.lax_templates, defaults.webhook_workers, defaults.pair_rate_burst) == (False, 4, 45)
+    assert defaults.pair_rate_interval == 6.0 and defaults.template_approval_delay == 0.0
+    monkeypatch.setenv("SATARK_SIM_STRICT_TEMPLATES", "0")
+    monkeypatch.setenv("SATARK_SIM_WEBHOOK_WORKERS", "16")
+    args = server_module.build_parser().parse_args(["--pair-rate-burst", "0"])
+    assert (args.lax_templates, args.webhook_workers, args.pair_rate_burst) == (True, 16, 0)
