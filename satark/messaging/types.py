@@ -6,7 +6,7 @@ hands them to the vault and stores the opaque reference instead (see `InboundMes
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 KINDS = ("text", "choice", "location", "media", "sticker", "reaction", "contacts", "system", "unsupported")
@@ -56,9 +56,9 @@ class InboundMessage:
 
     def stored(self) -> dict[str, Any]:
         """What may be persisted: everything except the sender's and third parties' identifiers."""
-        data = asdict(self)
-        for key in ("sender_phone", "sender_user_id", "new_phone", "new_user_id"):
-            data.pop(key)
+        data = {name: getattr(self, name) for name in _STORED_FIELDS}
+        data["error_codes"] = list(self.error_codes)
+        data["media"] = asdict(self.media) if self.media else None
         return data
 
     @classmethod
@@ -67,6 +67,10 @@ class InboundMessage:
         media = values.pop("media", None)
         values["error_codes"] = tuple(values.get("error_codes", ()))
         return cls(media=MediaRef(**media) if media else None, **values)
+
+
+_IDENTIFIERS = ("sender_phone", "sender_user_id", "new_phone", "new_user_id")
+_STORED_FIELDS = tuple(f.name for f in fields(InboundMessage) if f.name not in _IDENTIFIERS)
 
 
 @dataclass(frozen=True)

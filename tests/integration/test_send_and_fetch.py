@@ -171,3 +171,41 @@ def test_the_sender_is_told_in_their_language_when_a_file_is_refused(sim: httpx.
     definition = get_definition()
     told = [o.payload["body"] for o in OutboxItem.objects.filter(recipient_ref=ref).order_by("id")]
     assert told == [definition.text("hi", "media_too_large"), definition.text("hi", "media_unreadable")]
+
+
+def test_outbound_media_is_uploaded_and_sent_by_id(sim: httpx.Client, tmp_path: Any) -> None:
+    photo = tmp_path / "derivative.jpg"
+    photo.write_bytes(photo_with_gps())
+    ref = open_window(reference_for("whatsapp", PHONE))
+    queue_message(
+        ref, {"type": "image", "caption": "कार्रवाई की फोटो", "upload": {"path": str(photo), "mime_type": "image/jpeg"}}
+    )
+    assert send_pending(ref) == 1
+    sent = bot_messages(sim)[-1]["payload"]
+    assert sent["type"] == "image" and sent["image"]["caption"] == "कार्रवाई की फोटो"
+    media_id = sent["image"]["id"]
+    info = sim.get(f"/v25.0/{media_id}", headers={"Authorization": "Bearer integration-token"})
+    assert info.status_code == 200 and info.json()["file_size"] in (
+        len(photo.read_bytes()),
+        str(len(photo.read_bytes())),
+    )
+
+
+def test_an_inbound_message_is_marked_read_with_a_typing_indicator(sim: httpx.Client) -> None:
+    from satark.messaging import tasks
+    from satark.messaging.inbound import ingest
+    from satark.messaging.models import InboxItem
+    from satark.messaging.types import InboundMessage
+
+    wamid = sim.post(f"/_sim/api/phones/{PHONE}/send", json={"type": "text", "text": "Hi"}).json()["wamid"]
+    ingest(
+        [InboundMessage(channel="whatsapp", external_id=wamid, timestamp=1, kind="text", text="Hi", sender_phone=PHONE)]
+    )
+    row = InboxItem.objects.get()
+    assert row.sealed_id and wamid not in row.sealed_id
+    tasks.mark_read(row.pk)
+    chat = sim.get(f"/_sim/api/phones/{PHONE}/messages").json()
+    assert chat["typing"] is True
+    assert [m["status"] for m in chat["messages"] if m["direction"] == "in"] == ["read"]
+    row.refresh_from_db()
+    assert row.sealed_id == ""  # the real id is erased once used
