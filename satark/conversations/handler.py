@@ -26,9 +26,10 @@ from satark.media.pipeline import discard_unsubmitted
 from satark.media.pipeline import register as register_media
 from satark.messaging.outbound import queue_message
 from satark.messaging.types import InboundMessage
-from satark.tips.actions import TipDraft, do_submit_tip
+from satark.posters.lookup import resolve_prefill
 
 from .definitions import get_definition
+from .filing import file_tip
 from .models import Conversation
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,13 @@ def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
     state = State.from_json(conversation.state) if conversation else None
     new_state, effects = step(definition, state, to_event(message), timezone.now())
     if conversation is None:
-        conversation = Conversation(reporter_ref=sender_ref, questionnaire=new_state.questionnaire)
+        conversation = Conversation(
+            reporter_ref=sender_ref, questionnaire=f"{new_state.questionnaire}.v{new_state.version}"
+        )
+        hint = resolve_prefill(message.text) if message.text else None
+        if hint is not None:  # the reporter scanned a poster: remember where it hangs
+            conversation.prefill_district = hint[0].code
+            conversation.prefill_station = hint[1].code if hint[1] else ""
     conversation.state = new_state.to_json()
     conversation.active = not new_state.finished
     conversation.save()
@@ -102,22 +109,7 @@ def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
                 conversation_id=conversation.pk,
             )
         elif isinstance(effect, Submit):
-            answers = dict(effect.answers)
-            tip = do_submit_tip(
-                TipDraft(
-                    category_code=answers.get("category", "other"),
-                    district_code=answers.get("district", ""),
-                    description=answers.get("description", ""),
-                    answers=answers,
-                    language=effect.language,
-                    reporter_ref=sender_ref,
-                    questionnaire=f"{new_state.questionnaire}.v{new_state.version}",
-                    police_involved=answers.get("police_involved", "") in ("yes", "true", "1"),
-                )
-            )
-            MediaAsset.objects.filter(conversation_id=conversation.pk, external_id__in=effect.media).update(tip=tip)
-            conversation.tip_reference = tip.reference
-            conversation.save(update_fields=["tip_reference"])
+            tip = file_tip(conversation, effect.answers, effect.media, effect.language)
             queue_message(
                 sender_ref,
                 {"type": "text", "body": definition.text(effect.language, "submitted", reference=tip.reference)},

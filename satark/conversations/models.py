@@ -13,6 +13,10 @@ class Conversation(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     tip_reference = models.CharField(max_length=16, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    # Where the QR poster the reporter scanned hangs (a hint from the prefilled text, never a fact).
+    prefill_district = models.CharField(max_length=40, blank=True)
+    prefill_station = models.CharField(max_length=64, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["reporter_ref", "active"])]

@@ -67,6 +67,13 @@ class Stack:
         return proc
 
     def start(self) -> None:
+        try:
+            self._start()
+        except BaseException:
+            self.stop()  # never leave half a stack running
+            raise
+
+    def _start(self) -> None:
         py = sys.executable
         sim = None
         if self.with_simulator:

@@ -18,7 +18,7 @@ def visible_tips(user: Any) -> QuerySet[Tip]:
     scope = district_scope(user)
     qs = Tip.objects.select_related("category", "district", "station")
     if scope is None:
-        return qs
+        return qs  # the DIG office sees everything, including tips with no district yet
     return qs.filter(district_id__in=scope)
 
 

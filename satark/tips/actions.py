@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
 from satark.audit.actions import record
 from satark.core.ids import new_reference
-from satark.geography.models import District, PoliceStation
+from satark.geography.models import District, PoliceStation, Range
+from satark.geography.selectors import district_at
 
 from .models import Category, Tip
 
@@ -24,29 +26,43 @@ class TipDraft:
     questionnaire: str = ""
     station_code: str = ""
     police_involved: bool = False
+    location: tuple[float, float] | None = None
+    place_text: str = ""
+    occurred_at: datetime | None = None
+    occurred_text: str = ""
+    urgent: bool = False
+    partial: bool = False
 
 
 class TipRejected(ValueError):
     pass
 
 
-def check_submit_tip(draft: TipDraft) -> tuple[Category, District, PoliceStation | None]:
+def check_submit_tip(draft: TipDraft) -> tuple[Category, District | None, PoliceStation | None]:
     # An inactive category is still accepted: it may have been retired while the reporter was answering.
     category = Category.objects.filter(code=draft.category_code).first()
     if category is None:
         raise TipRejected(f"unknown category {draft.category_code!r}")
+    station = PoliceStation.objects.select_related("district").filter(code=draft.station_code).first()
     district = District.objects.select_related("range").filter(code=draft.district_code).first()
-    if district is None:
+    if district is None and station is not None:
+        district = station.district
+    if district is None and draft.location is not None:
+        district = district_at(*draft.location)
+    if district is None and not draft.partial:
         raise TipRejected(f"unknown district {draft.district_code!r}")
-    station = None
-    if draft.station_code:
-        station = PoliceStation.objects.filter(code=draft.station_code, district=district).first()
+    if station is not None and district is not None and station.district_id != district.pk:
+        station = None  # the reporter's own answers disagree: keep the district they chose
     return category, district, station
 
 
 def do_submit_tip(draft: TipDraft) -> Tip:
     category, district, station = check_submit_tip(draft)
-    prefix = district.range.reference_prefix
+    prefix = (
+        district.range.reference_prefix
+        if district
+        else Range.objects.values_list("reference_prefix", flat=True).first() or "TIP"
+    )
     for _attempt in range(20):
         try:
             with transaction.atomic():
@@ -61,8 +77,20 @@ def do_submit_tip(draft: TipDraft) -> Tip:
                     reporter_ref=draft.reporter_ref,
                     police_involved=draft.police_involved,
                     questionnaire=draft.questionnaire,
+                    location_lat=draft.location[0] if draft.location else None,
+                    location_lon=draft.location[1] if draft.location else None,
+                    place_text=draft.place_text[:200],
+                    occurred_at=draft.occurred_at,
+                    occurred_text=draft.occurred_text[:200],
+                    urgent=draft.urgent,
+                    partial=draft.partial,
                 )
-                record("tip.submitted", "tip", tip.reference, details={"district": district.code})
+                record(
+                    "tip.submitted",
+                    "tip",
+                    tip.reference,
+                    details={"district": district.code if district else None, "partial": draft.partial},
+                )
                 return tip
         except IntegrityError:  # reference collision: draw again
             continue

@@ -35,7 +35,8 @@ class Tip(models.Model):
 
     reference = models.CharField(max_length=16, unique=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="tips")
+    # None only for a partial tip whose reporter never said where: the DIG office sees it and routes it.
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="tips", null=True, blank=True)
     station = models.ForeignKey(PoliceStation, on_delete=models.SET_NULL, null=True, blank=True)
     description = models.TextField(blank=True)
     answers = models.JSONField(default=dict)
@@ -43,6 +44,13 @@ class Tip(models.Model):
     # Opaque reference into the identity vault; not derived from the number, never shown to staff.
     reporter_ref = models.CharField(max_length=40, db_index=True)
     police_involved = models.BooleanField(default=False)
+    location_lat = models.FloatField(null=True, blank=True, help_text="incident place, from a pin the reporter sent")
+    location_lon = models.FloatField(null=True, blank=True)
+    place_text = models.CharField(max_length=200, blank=True, help_text="the place as the reporter typed it")
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    occurred_text = models.CharField(max_length=200, blank=True, help_text="the time as the reporter said it")
+    urgent = models.BooleanField(default=False, help_text="the reporter used urgent words (told to call 112)")
+    partial = models.BooleanField(default=False, help_text="filed from an abandoned conversation")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     questionnaire = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

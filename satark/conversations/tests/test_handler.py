@@ -67,6 +67,7 @@ def test_typed_hinglish_answers_file_a_tip_with_its_photos() -> None:
     handle_inbound(REF, msg("choice", choice_id="confirm:yes", choice_title="Submit"))
 
     tip = Tip.objects.get()
+    assert tip.district is not None
     assert (tip.category.code, tip.district.code, tip.language) == ("gambling", "ghazipur", "en")
     assert tip.reference in last_reply()["body"] and tip.reporter_ref == REF
     assert sorted(MediaAsset.objects.filter(tip=tip).values_list("external_id", flat=True)) == ["m1", "m2"]
@@ -91,3 +92,21 @@ def test_unsupported_and_system_messages_never_break_the_flow() -> None:
     handle_inbound(REF, msg("system", raw_type="system"))
     assert option_ids(last_reply()) == ["lang:hi", "lang:en"]
     assert Conversation.objects.filter(active=True).count() == 1
+
+
+def test_a_poster_prefill_routes_the_tip_to_its_station() -> None:
+    from satark.geography.models import PoliceStation
+    from satark.posters.prefill import prefill_for
+
+    karanda = PoliceStation.objects.get(code="ghazipur-karanda")
+    handle_inbound(REF, msg(text=prefill_for(karanda.district, karanda)))
+    conversation = Conversation.objects.get()
+    assert (conversation.prefill_district, conversation.prefill_station) == ("ghazipur", "ghazipur-karanda")
+    handle_inbound(REF, msg(text="english"))
+    handle_inbound(REF, msg(text="jua"))
+    handle_inbound(REF, msg(text="gazipur"))
+    handle_inbound(REF, msg(text="People gamble every night behind the Karanda market"))
+    handle_inbound(REF, msg("choice", choice_id="media:skip", choice_title="Skip"))
+    handle_inbound(REF, msg("choice", choice_id="confirm:yes", choice_title="Submit"))
+    tip = Tip.objects.get()
+    assert tip.station == karanda

@@ -1,0 +1,80 @@
+"""Turn a conversation's answers into a tip: the one place that knows how answer keys map to tip fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from django.utils.dateparse import parse_datetime
+
+from satark.geography.models import PoliceStation
+from satark.media.models import MediaAsset
+from satark.tips.actions import TipDraft, do_submit_tip
+from satark.tips.models import Tip
+
+from .models import Conversation
+
+
+def _location(answers: Mapping[str, str]) -> tuple[float, float] | None:
+    for key, value in answers.items():
+        if key.endswith("_lat") and value:
+            lon = answers.get(key.removesuffix("_lat") + "_lon", "")
+            try:
+                return float(value), float(lon)
+            except ValueError:
+                continue
+    return None
+
+
+def _station(answers: Mapping[str, str], hint: str) -> str:
+    candidates = [v for k, v in answers.items() if (k.endswith("_place") or k == "station") and v]
+    for code in [*candidates, hint]:
+        if code and PoliceStation.objects.filter(code=code).exists():
+            return code
+    return ""
+
+
+def _occurred(answers: Mapping[str, str]) -> tuple[datetime | None, str]:
+    for key in ("when", "time", "occurred"):
+        if key in answers:
+            when = parse_datetime(answers[key]) if answers[key] else None
+            return when, answers.get(f"{key}_text", "") or answers[key]
+    return None, ""
+
+
+def draft_from(conversation: Conversation, answers: Mapping[str, str], language: str, *, partial: bool) -> TipDraft:
+    occurred_at, occurred_text = _occurred(answers)
+    place_text = next((v for k, v in answers.items() if k.endswith("_text") and k.startswith(("place", "where"))), "")
+    return TipDraft(
+        category_code=answers.get("category", "other"),
+        district_code=answers.get("district", "") or conversation.prefill_district,
+        station_code=_station(answers, conversation.prefill_station),
+        description=answers.get("description", ""),
+        answers=dict(answers),
+        language=language,
+        reporter_ref=conversation.reporter_ref,
+        questionnaire=conversation.questionnaire,
+        police_involved=answers.get("police_involved", "") in ("yes", "true", "1"),
+        location=_location(answers),
+        place_text=place_text,
+        occurred_at=occurred_at,
+        occurred_text=occurred_text,
+        urgent=answers.get("urgent", "") == "yes",
+        partial=partial,
+    )
+
+
+def file_tip(
+    conversation: Conversation,
+    answers: Mapping[str, str],
+    media_ids: Iterable[str],
+    language: str,
+    *,
+    partial: bool = False,
+) -> Tip:
+    tip = do_submit_tip(draft_from(conversation, answers, language, partial=partial))
+    MediaAsset.objects.filter(conversation_id=conversation.pk, external_id__in=list(media_ids)).update(tip=tip)
+    conversation.tip_reference = tip.reference
+    conversation.active = False
+    conversation.save(update_fields=["tip_reference", "active"])
+    return tip
