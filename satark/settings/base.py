@@ -196,6 +196,11 @@ SATARK_RATE_LIMIT_REDIS_URL = env(
 )
 SATARK_MARK_READ = env("SATARK_MARK_READ", "1") == "1"
 
+# A conversation quiet this long gets one reminder; this long, it is filed as a partial tip or closed
+# (both inside WhatsApp's 24-hour window, so the reporter can still be told).
+SATARK_REMIND_AFTER_MINUTES = int(env("SATARK_REMIND_AFTER_MINUTES", "120"))
+SATARK_CLOSE_AFTER_MINUTES = int(env("SATARK_CLOSE_AFTER_MINUTES", str(22 * 60)))
+
 # Media caps per kind, in bytes (Meta's own caps are higher; these keep the office's disk sane).
 SATARK_MEDIA_MAX_BYTES = {
     "image": 16 * 1024 * 1024,
