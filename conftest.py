@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 _real_connect = socket.socket.connect
@@ -40,3 +42,32 @@ def _network_guard() -> Any:
     yield
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
+
+
+SIM_TOKEN = "integration-token"
+
+
+@pytest.fixture
+def sim() -> Iterator[httpx.Client]:
+    """A live in-process fake of the Graph API, with the product pointed at it."""
+    from django.test import override_settings
+
+    from satark.messaging.channels import reset_channel
+    from satark.simulator.app import SimulatorConfig
+    from satark.simulator.server import serve
+
+    config = SimulatorConfig(
+        webhook_url="http://127.0.0.1:9/closed",
+        app_secret="s",
+        verify_token="v",
+        access_token=SIM_TOKEN,
+        retry_delays=(),
+        status_delays=(0.0,),
+    )
+    server, _thread = serve(config, port=0)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    with override_settings(SATARK_GRAPH_API_BASE=base, SATARK_WHATSAPP_TOKEN=SIM_TOKEN):
+        reset_channel()
+        yield httpx.Client(base_url=base, timeout=10)
+    reset_channel()
+    server.shutdown_simulator()

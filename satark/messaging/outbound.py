@@ -30,11 +30,29 @@ REENGAGE_CODE = 131047
 SENDING_TIMEOUT = timedelta(minutes=10)
 
 
-def queue_message(recipient_ref: str, payload: dict[str, Any], *, purpose: str = "conversation") -> OutboxItem:
+# Messages sent on their own schedule (e.g. a neutral notice delayed at random): they neither wait for nor
+# hold back the conversation's messages to the same person.
+INDEPENDENT_PURPOSES = ("notice",)
+
+
+def queue_message(
+    recipient_ref: str,
+    payload: dict[str, Any],
+    *,
+    purpose: str = "conversation",
+    delay: timedelta | None = None,
+) -> OutboxItem:
     from . import tasks
 
-    item = OutboxItem.objects.create(recipient_ref=recipient_ref, payload=payload, purpose=purpose)
-    transaction.on_commit(lambda: tasks.send_pending(recipient_ref))
+    not_before = timezone.now() + delay if delay else None
+    item = OutboxItem.objects.create(
+        recipient_ref=recipient_ref, payload=payload, purpose=purpose, not_before=not_before
+    )
+    if delay:
+        seconds = int(delay.total_seconds()) + 1
+        transaction.on_commit(lambda: tasks.send_pending.schedule((recipient_ref,), delay=seconds))
+    else:
+        transaction.on_commit(lambda: tasks.send_pending(recipient_ref))
     return item
 
 
@@ -64,6 +82,8 @@ def send_pending(recipient_ref: str) -> int:
     for item in items:
         now = timezone.now()
         if item.not_before and item.not_before > now:
+            if item.purpose in INDEPENDENT_PURPOSES:
+                continue  # its own scheduled task sends it when due
             raise RetryLater((item.not_before - now).total_seconds())
         if not _fits_window(item, recipient_ref):
             continue

@@ -200,6 +200,12 @@ SATARK_MARK_READ = env("SATARK_MARK_READ", "1") == "1"
 # (both inside WhatsApp's 24-hour window, so the reporter can still be told).
 SATARK_REMIND_AFTER_MINUTES = int(env("SATARK_REMIND_AFTER_MINUTES", "120"))
 SATARK_CLOSE_AFTER_MINUTES = int(env("SATARK_CLOSE_AFTER_MINUTES", str(22 * 60)))
+# Notices to reporters leave after a random delay in this window (minutes), so their timing cannot be
+# matched to a raid.
+SATARK_NOTICE_DELAY_MINUTES = (
+    float(env("SATARK_NOTICE_DELAY_MIN_MINUTES", "20")),
+    float(env("SATARK_NOTICE_DELAY_MAX_MINUTES", "180")),
+)
 
 # Media caps per kind, in bytes (Meta's own caps are higher; these keep the office's disk sane).
 SATARK_MEDIA_MAX_BYTES = {
