@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from satark.geography.models import District
+from satark.geography.models import Circle, District, PoliceStation
 
 
 class Role(models.TextChoices):
@@ -28,3 +28,36 @@ class StaffProfile(models.Model):
 
         if self.role == Role.SP_OFFICE and self.district_id is None:
             raise ValidationError("An SP-office account needs a district.")
+
+
+class Rank(models.TextChoices):
+    CONSTABLE = "ct", "Constable · आरक्षी"
+    HEAD_CONSTABLE = "hc", "Head Constable · मुख्य आरक्षी"
+    SUB_INSPECTOR = "si", "Sub-Inspector · उपनिरीक्षक"
+    INSPECTOR = "insp", "Inspector · निरीक्षक"
+    CIRCLE_OFFICER = "co", "Circle Officer / DSP · क्षेत्राधिकारी"
+    ASP = "asp", "Additional SP · अपर पुलिस अधीक्षक"
+    SP = "sp", "Superintendent of Police · पुलिस अधीक्षक"
+
+
+class Officer(models.Model):
+    """A field officer who receives tasks and sends action-taken reports over WhatsApp.
+
+    The officer's WhatsApp number lives in the identity vault like every other number; `contact_ref`
+    is the vault reference the send path resolves."""
+
+    name = models.CharField(max_length=120)
+    rank = models.CharField(max_length=8, choices=Rank.choices)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="officers")
+    circle = models.ForeignKey(Circle, on_delete=models.SET_NULL, null=True, blank=True)
+    station = models.ForeignKey(PoliceStation, on_delete=models.SET_NULL, null=True, blank=True)
+    contact_ref = models.CharField(max_length=40, unique=True)
+    language = models.CharField(max_length=8, default="hi")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["district", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.get_rank_display().split(' · ')[0]} {self.name}"

@@ -30,8 +30,16 @@ class Category(models.Model):
 class Tip(models.Model):
     class Status(models.TextChoices):
         NEW = "new", "New"
-        ASSIGNED = "assigned", "Assigned"
+        ASSIGNED = "assigned", "Assigned to an officer"
+        ACCEPTED = "accepted", "Accepted by the officer"
+        ACTION_REPORTED = "action_reported", "Action reported"
         CLOSED = "closed", "Closed"
+
+    class Outcome(models.TextChoices):
+        ACTION_TAKEN = "action_taken", "Action taken"
+        NO_SUBSTANCE = "no_substance", "No substance found"
+        DUPLICATE = "duplicate", "Duplicate"
+        TRANSFERRED = "transferred", "Transferred"
 
     reference = models.CharField(max_length=16, unique=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT)
@@ -52,6 +60,9 @@ class Tip(models.Model):
     urgent = models.BooleanField(default=False, help_text="the reporter used urgent words (told to call 112)")
     partial = models.BooleanField(default=False, help_text="filed from an abandoned conversation")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    officer = models.ForeignKey("people.Officer", on_delete=models.SET_NULL, null=True, blank=True, related_name="tips")
+    status_changed_at = models.DateTimeField(null=True, blank=True)
     questionnaire = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
