@@ -31,6 +31,7 @@ from satark.posters.lookup import resolve_prefill
 from .definitions import get_definition
 from .filing import file_tip
 from .models import Conversation
+from .officers import handle_officer, officer_for
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,10 @@ def to_payload(message: Message) -> dict[str, Any]:
 def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
     if message.kind == "system":
         return  # number changes are applied by the vault on receipt; nothing to say to anyone
+    officer = officer_for(sender_ref)
+    if officer is not None:  # only numbers on the roster reach the officer flow
+        handle_officer(officer, message)
+        return
     definition = get_definition()
     conversation = Conversation.objects.filter(reporter_ref=sender_ref, active=True).order_by("-id").first()
     state = State.from_json(conversation.state) if conversation else None

@@ -23,3 +23,16 @@ class Conversation(models.Model):
 
     def __str__(self) -> str:
         return f"conversation {self.pk}"
+
+
+class OfficerSession(models.Model):
+    """An officer's WhatsApp exchange: which task they are on and the report they are composing."""
+
+    officer = models.OneToOneField("people.Officer", on_delete=models.CASCADE, related_name="session")
+    current_tip = models.ForeignKey("tips.Tip", on_delete=models.SET_NULL, null=True, blank=True)
+    draft = models.ForeignKey("tips.ActionReport", on_delete=models.SET_NULL, null=True, blank=True)
+    last_ack_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"session of officer {self.officer_id}"

@@ -6,7 +6,7 @@ import uuid
 
 from django.db import models
 
-from satark.tips.models import Tip
+from satark.tips.models import ActionReport, Tip
 
 
 class MediaAsset(models.Model):
@@ -21,6 +21,8 @@ class MediaAsset(models.Model):
     external_id = models.CharField(max_length=200)
     conversation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     tip = models.ForeignKey(Tip, on_delete=models.SET_NULL, null=True, blank=True, related_name="media")
+    # Media an officer sent with an action-taken report (None for the reporter's own media).
+    report = models.ForeignKey(ActionReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="media")
     kind = models.CharField(max_length=16)
     declared_mime = models.CharField(max_length=100, blank=True)
     declared_sha256 = models.CharField(max_length=100, blank=True)

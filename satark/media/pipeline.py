@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def register(
-    *, channel: str, external_id: str, kind: str, mime: str, sha256: str, caption: str, conversation_id: int
+    *, channel: str, external_id: str, kind: str, mime: str, sha256: str, caption: str, conversation_id: int | None
 ) -> MediaAsset:
     from . import tasks
 

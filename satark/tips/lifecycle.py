@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from satark.audit.actions import record
 
@@ -101,5 +103,10 @@ def transition(
         if officer is not None:
             audit["officer"] = officer.pk
         record(f"tip.{action}", "tip", locked.reference, actor=actor, details=audit)
-    tip.refresh_from_db()
-    return Change(tip=tip, action=action, before=before, after=target)
+        tip.refresh_from_db()
+        change = Change(tip=tip, action=action, before=before, after=target)
+        # Side effects (the officer's task on WhatsApp, the reporter's notice) are wired in settings so
+        # that tips never imports the channel; they queue messages in this same transaction.
+        for path in settings.SATARK_CASE_EVENT_HANDLERS:
+            import_string(path)(change, actor, reason)
+    return change

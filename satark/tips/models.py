@@ -72,3 +72,19 @@ class Tip(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class ActionReport(models.Model):
+    """What an officer reports was done about a tip (text, and media attached to it), sent on WhatsApp."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="reports")
+    officer = models.ForeignKey("people.Officer", on_delete=models.PROTECT, related_name="reports")
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"report on {self.tip_id} by {self.officer_id}"
