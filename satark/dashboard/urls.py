@@ -11,4 +11,5 @@ urlpatterns = [
     path("dashboard/", views.home, name="dashboard-home"),
     path("dashboard/tips/<str:reference>/", views.tip_detail, name="tip-detail"),
     path("dashboard/tips/<str:reference>/media/<uuid:asset_id>/", views.tip_media, name="tip-media"),
+    path("dashboard/tips/<str:reference>/<slug:action>/", views.tip_action, name="tip-action"),
 ]

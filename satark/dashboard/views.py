@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from satark.audit.actions import record
-from satark.media.selectors import derivative_file, media_of
-from satark.people.access import can_read_tips, profile_of
+from satark.audit.models import AuditEvent
+from satark.media.selectors import derivative_file, media_of, report_media
+from satark.people.access import can_handle_cases, can_read_tips, profile_of
 from satark.tips.access import get_tip_for, visible_tips
+from satark.tips.lifecycle import TransitionRefused, allowed_actions, transition
+from satark.tips.models import Tip
+
+from .forms import AssignForm, CloseForm, ReasonForm
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -29,17 +38,72 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/tip_list.html", {"page": page, "profile": profile, "total": tips.count()})
 
 
+HIDDEN_ANSWERS = ("description", "category", "district")
+ACTION_FORMS = {"assign": AssignForm, "send_back": ReasonForm, "close": CloseForm, "reopen": ReasonForm}
+
+
+def _tip_page(request: HttpRequest, tip: Tip, forms: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
+    answers = [(k, v) for k, v in tip.answers.items() if k not in HIDDEN_ANSWERS]
+    allowed = [a for a in allowed_actions(tip.status) if a in ACTION_FORMS] if can_handle_cases(request.user) else []
+    forms = forms or {}
+    action_forms = {
+        a: forms.get(a) or (ACTION_FORMS[a](tip=tip) if a == "assign" else ACTION_FORMS[a]()) for a in allowed
+    }
+    reports = list(tip.reports.select_related("officer").all())
+    report_files = report_media(tip)
+    timeline = AuditEvent.objects.filter(object_type="tip", object_id=tip.reference).exclude(
+        action__in=("tip.viewed", "media.viewed")
+    )
+    return render(
+        request,
+        "dashboard/tip_detail.html",
+        {
+            "tip": tip,
+            "media": media_of(tip),
+            "answers": answers,
+            "profile": profile_of(request.user),
+            "action_forms": action_forms,
+            "reports": [(r, report_files.get(r.pk, [])) for r in reports],
+            "timeline": timeline,
+        },
+        status=status,
+    )
+
+
 @login_required
 def tip_detail(request: HttpRequest, reference: str) -> HttpResponse:
     _require_reader(request)
     tip = get_tip_for(request.user, reference)
     record("tip.viewed", "tip", tip.reference, actor=request.user)
-    answers = [(k, v) for k, v in tip.answers.items() if k not in ("description", "category", "district")]
-    return render(
-        request,
-        "dashboard/tip_detail.html",
-        {"tip": tip, "media": media_of(tip), "answers": answers, "profile": profile_of(request.user)},
-    )
+    return _tip_page(request, tip)
+
+
+@login_required
+@require_POST
+def tip_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    _require_reader(request)
+    if not can_handle_cases(request.user) or action not in ACTION_FORMS:
+        raise PermissionDenied("This account cannot do that.")
+    tip = get_tip_for(request.user, reference)
+    form_class = ACTION_FORMS[action]
+    form = form_class(request.POST, tip=tip) if action == "assign" else form_class(request.POST)
+    if not form.is_valid():
+        return _tip_page(request, tip, {action: form}, status=400)
+    data = form.cleaned_data
+    try:
+        transition(
+            tip,
+            action,
+            actor=request.user,
+            reason=data.get("reason", "") or ("assigned" if action == "assign" else ""),
+            outcome=data.get("outcome", ""),
+            officer=data.get("officer"),
+        )
+    except TransitionRefused as exc:
+        form.add_error(None, str(exc))
+        return _tip_page(request, tip, {action: form}, status=409)
+    messages.success(request, f"{tip.reference}: {action.replace('_', ' ')} done.")
+    return redirect("tip-detail", reference=tip.reference)
 
 
 @login_required

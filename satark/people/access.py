@@ -32,3 +32,9 @@ def district_scope(user: Any) -> list[int] | None:
     if profile.role == Role.SP_OFFICE and profile.district_id is not None:
         return [profile.district_id]
     return []
+
+
+def can_handle_cases(user: Any) -> bool:
+    """Assign, send back, close and reopen: the SP office of the tip's district and the DIG office
+    (tips.access.get_tip_for already limits which tips a user can reach)."""
+    return can_read_tips(user)

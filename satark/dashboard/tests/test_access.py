@@ -108,3 +108,55 @@ def test_the_admin_account_configures_but_cannot_grant_itself_tips(tmp_path) -> 
     for forbidden in ("/admin/auth/user/", "/admin/people/staffprofile/", "/admin/auth/group/"):
         assert admin.get(forbidden).status_code == 403, forbidden
     assert admin.get("/dashboard/").status_code == 403
+
+
+def test_the_sp_office_assigns_sends_back_and_closes(world: dict) -> None:  # type: ignore[type-arg]
+    from satark.messaging.models import OutboxItem
+    from satark.people.models import Officer
+    from satark.tips.models import Tip
+
+    tip = world["ghazipur_tip"]
+    officer = Officer.objects.create(name="R. Yadav", rank="si", district=tip.district, contact_ref="rp_off")
+    elsewhere = Officer.objects.create(
+        name="S. Khan", rank="si", district=world["jaunpur_tip"].district, contact_ref="rp_off2"
+    )
+    sp = login(world["sp_ghazipur"])
+    page = sp.get(f"/dashboard/tips/{tip.reference}/").content.decode()
+    assert "R. Yadav" in page and "S. Khan" not in page  # only the district's own officers
+    bad = sp.post(f"/dashboard/tips/{tip.reference}/assign/", {"officer": elsewhere.pk})
+    assert bad.status_code == 400 and Tip.objects.get(pk=tip.pk).status == "new"
+    ok = sp.post(f"/dashboard/tips/{tip.reference}/assign/", {"officer": officer.pk})
+    assert ok.status_code == 302
+    assert Tip.objects.get(pk=tip.pk).officer == officer
+    assert OutboxItem.objects.filter(recipient_ref="rp_off", purpose=f"task:{tip.reference}").exists()
+    refused = sp.post(f"/dashboard/tips/{tip.reference}/send_back/", {"reason": "more photos"})
+    assert refused.status_code == 409  # nothing reported yet: nothing to send back
+    Tip.objects.filter(pk=tip.pk).update(status="action_reported")
+    assert (
+        sp.post(f"/dashboard/tips/{tip.reference}/close/", {"reason": "seized", "outcome": "action_taken"}).status_code
+        == 302
+    )
+    closed = Tip.objects.get(pk=tip.pk)
+    assert (closed.status, closed.outcome) == ("closed", "action_taken")
+    timeline = sp.get(f"/dashboard/tips/{tip.reference}/").content.decode()
+    assert "assign — sp-ghazipur" in timeline and "close — sp-ghazipur: seized" in timeline
+    assert OutboxItem.objects.filter(recipient_ref=tip.reporter_ref, purpose="notice").count() == 1
+    # Another district's SP office cannot act on it, not even by guessing the URL.
+    assert (
+        login(world["sp_jaunpur"]).post(f"/dashboard/tips/{tip.reference}/reopen/", {"reason": "x"}).status_code == 404
+    )
+    assert login(world["admin"]).post(f"/dashboard/tips/{tip.reference}/reopen/", {"reason": "x"}).status_code == 403
+
+
+def test_a_tip_about_police_involvement_cannot_go_to_the_implicated_station(world: dict) -> None:  # type: ignore[type-arg]
+    from satark.geography.models import PoliceStation
+    from satark.people.models import Officer
+
+    tip = world["ghazipur_tip"]
+    karanda = PoliceStation.objects.get(code="ghazipur-karanda")
+    tip.station, tip.police_involved = karanda, True
+    tip.save()
+    Officer.objects.create(name="Karanda SO", rank="insp", district=tip.district, station=karanda, contact_ref="r1")
+    Officer.objects.create(name="Circle officer", rank="co", district=tip.district, contact_ref="r2")
+    page = login(world["sp_ghazipur"]).get(f"/dashboard/tips/{tip.reference}/").content.decode()
+    assert "Circle officer" in page and "Karanda SO" not in page
