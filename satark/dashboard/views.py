@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from django.contrib import messages
@@ -114,6 +115,8 @@ def tip_media(request: HttpRequest, reference: str, asset_id: str) -> FileRespon
     if path is None or not path.exists():
         raise Http404("No such media")
     record("media.viewed", "tip", tip.reference, actor=request.user, details={"asset": asset_id})
-    response = FileResponse(path.open("rb"), content_type="image/jpeg")
+    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    is_image = content_type.startswith("image/")
+    response = FileResponse(path.open("rb"), content_type=content_type, as_attachment=not is_image, filename=path.name)
     response["Cache-Control"] = "private, no-store"
     return response

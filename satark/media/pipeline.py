@@ -18,7 +18,15 @@ from satark.messaging.channels import get_channel
 from satark.messaging.types import MediaTooLarge, SendError
 
 from .models import MediaAsset
-from .sanitize import MediaRejected, matches_kind, sanitized_image, sniff
+from .sanitize import (
+    DOCUMENT_SUFFIX,
+    MediaRejected,
+    document_mime,
+    matches_kind,
+    sanitized_document,
+    sanitized_image,
+    sniff,
+)
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +113,8 @@ def process(asset_id: str) -> MediaAsset | None:
         if not _digest_matches(asset.declared_sha256 or fetched.declared_sha256, content):
             raise MediaRejected("SHA-256 does not match the value the channel declared")
         detected = sniff(content)
+        if detected == "application/zip":
+            detected = document_mime(content)
         if not matches_kind(asset.kind, detected):
             raise MediaRejected(f"content is {detected or 'unknown'}, not {asset.kind}")
         asset.sha256 = hashlib.sha256(content).hexdigest()
@@ -113,6 +123,10 @@ def process(asset_id: str) -> MediaAsset | None:
         asset.original_path = _write(f"sealed/{asset.id}", content)
         if asset.kind in ("image", "sticker") or (asset.kind == "document" and detected.startswith("image/")):
             asset.derivative_path = _write(f"derivatives/{asset.id}.jpg", sanitized_image(content))
+        elif asset.kind == "document" and detected in DOCUMENT_SUFFIX:
+            asset.derivative_path = _write(
+                f"derivatives/{asset.id}{DOCUMENT_SUFFIX[detected]}", sanitized_document(content, detected)
+            )
         asset.state = MediaAsset.State.READY
         asset.error = ""
     except (MediaRejected, MediaTooLarge) as exc:

@@ -14,6 +14,8 @@ Environment variables (all optional in the embedded profile, which fills in safe
   SATARK_WHATSAPP_APP_SECRET       app secret that signs webhooks (X-Hub-Signature-256)
   SATARK_WHATSAPP_VERIFY_TOKEN     token for the GET verification handshake
   SATARK_REGION                    reference data folder name under reference/ (default varanasi-range)
+  SATARK_VAULT_DATABASE_URL        optional separate database for the identity vault
+  SATARK_ABUSE_MAX_MESSAGES_PER_MINUTE, SATARK_ABUSE_MAX_TIPS_PER_DAY   per-reporter limits (30, 5)
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "satark.vault",
     "satark.geography",
     "satark.people",
+    "satark.abuse",
     "satark.tips",
     "satark.media",
     "satark.messaging",
@@ -103,6 +106,11 @@ def database_from_url(url: str) -> dict[str, object]:
 
 
 DATABASES = {"default": database_from_url(env("SATARK_DATABASE_URL", f"sqlite:///{VAR_DIR / 'satark.sqlite3'}"))}
+# Optional: the identity vault in a database of its own (then also `manage.py migrate --database=vault`).
+SATARK_VAULT_DATABASE_URL = env("SATARK_VAULT_DATABASE_URL")
+if SATARK_VAULT_DATABASE_URL:
+    DATABASES["vault"] = database_from_url(SATARK_VAULT_DATABASE_URL)
+DATABASE_ROUTERS = ["satark.settings.routers.VaultRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -198,6 +206,10 @@ SATARK_RATE_LIMIT_REDIS_URL = env(
     "SATARK_RATE_LIMIT_REDIS_URL", env("SATARK_HUEY_URL") if env("SATARK_HUEY_URL").startswith("redis://") else ""
 )
 SATARK_MARK_READ = env("SATARK_MARK_READ", "1") == "1"
+
+# Abuse control acts on opaque reporter references, never on numbers.
+SATARK_ABUSE_MAX_MESSAGES_PER_MINUTE = int(env("SATARK_ABUSE_MAX_MESSAGES_PER_MINUTE", "30"))
+SATARK_ABUSE_MAX_TIPS_PER_DAY = int(env("SATARK_ABUSE_MAX_TIPS_PER_DAY", "5"))
 
 # A conversation quiet this long gets one reminder; this long, it is filed as a partial tip or closed
 # (both inside WhatsApp's 24-hour window, so the reporter can still be told).

@@ -1,12 +1,22 @@
 """The vault's whole public surface.
 
 `reference_for` is called on receipt (it sees the identifiers once, in memory, and returns an opaque
-reference); `address_for` is called only by the outbound send path (messaging.outbound).
+reference); `address_for` is called only by the outbound send path (messaging.outbound); `forget` is
+called by the retention job.
+
+The vault may live in a database of its own (`satark.settings.routers.VaultRouter`, alias "vault").
+Every transaction here is therefore opened on the vault's alias (`_db()`), never on "default": when the
+vault is separate, a caller's transaction on "default" does not cover the vault's writes. A reference
+created inside a caller's transaction that then rolls back stays in the vault, unused and harmless
+(the sender's next message finds it again).
 """
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from dataclasses import dataclass
+
+from cryptography.fernet import InvalidToken
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Q
 from django.views.decorators.debug import sensitive_variables
 
@@ -15,6 +25,11 @@ from satark.core.ids import opaque_id
 
 from . import crypto
 from .models import Identity
+
+
+def _db() -> str:
+    """The database alias that holds the vault (the router's answer; "default" without a router)."""
+    return router.db_for_write(Identity)
 
 
 def _pseudonyms(channel: str, phone: str, user_id: str) -> tuple[str | None, str | None]:
@@ -110,7 +125,7 @@ def reference_for(channel: str, phone: str, user_id: str = "") -> str:
         raise ValueError("a sender needs a phone number or a user id")
     for _attempt in range(3):
         try:
-            with transaction.atomic():
+            with transaction.atomic(using=_db()):
                 identity = _resolve(channel, phone, user_id)
                 if identity is None:
                     p_user, p_phone = _pseudonyms(channel, phone, user_id)
@@ -139,7 +154,7 @@ def change_number(channel: str, old_phone: str, new_phone: str, new_user_id: str
     """Meta's `user_changed_number`: move the mapping to the new number (and the regenerated user id),
     keeping the same reference so replies about earlier tips still reach the person. If the new number
     was known as someone else's, it is taken from that identity (numbers are reissued)."""
-    with transaction.atomic():
+    with transaction.atomic(using=_db()):
         _p_user, p_old = _pseudonyms(channel, old_phone, "")
         identity = Identity.objects.filter(pseudonym_phone=p_old).first() if p_old else None
         if identity is None:
@@ -159,11 +174,73 @@ def change_number(channel: str, old_phone: str, new_phone: str, new_user_id: str
         return identity.reference
 
 
-def rotate_keys() -> int:
-    """Re-encrypt every identity under the newest key (the first of SATARK_VAULT_KEYS)."""
-    count = 0
-    for identity in Identity.objects.all().iterator():
-        identity.ciphertext = crypto.rotate(identity.ciphertext)
-        identity.save(update_fields=["ciphertext"])
-        count += 1
-    return count
+@dataclass(frozen=True)
+class RotationResult:
+    rotated: int  # re-encrypted under the first key
+    current: int  # already under the first key: left as they are
+    unreadable: int  # no configured key opens them (their key was dropped too early)
+
+    @property
+    def total(self) -> int:
+        return self.rotated + self.current + self.unreadable
+
+
+def rotate_keys(batch_size: int = 500) -> RotationResult:
+    """Re-encrypt every identity under the newest key (the first of SATARK_VAULT_KEYS).
+
+    Idempotent: identities already under the first key are not touched, so a second run (or a run
+    resumed after a crash) reports them as `current`. Each row is re-read under a row lock and written
+    in its own short transaction, so a concurrent `reference_for` filling in a user id is never
+    overwritten with the older plaintext."""
+    db = _db()
+    rotated = current = unreadable = 0
+    last_pk = 0
+    while True:
+        pks = list(
+            Identity.objects.using(db).filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:batch_size]
+        )
+        if not pks:
+            break
+        last_pk = pks[-1]
+        for pk in pks:
+            with transaction.atomic(using=db):
+                identity = Identity.objects.using(db).select_for_update().filter(pk=pk).first()
+                if identity is None:  # forgotten meanwhile
+                    continue
+                if crypto.is_current(identity.ciphertext):
+                    current += 1
+                    continue
+                try:
+                    identity.ciphertext = crypto.rotate(identity.ciphertext)
+                except InvalidToken:
+                    unreadable += 1
+                    continue
+                identity.save(using=db, update_fields=["ciphertext"])
+                rotated += 1
+    return RotationResult(rotated=rotated, current=current, unreadable=unreadable)
+
+
+def forget(reference: str) -> bool:
+    """Delete a reporter's identity for good (retention, or on request). Returns whether it existed.
+
+    After this, `address_for(reference)` raises `Identity.DoesNotExist`: nothing can reach the
+    reporter any more, and a new message from the same number starts a new, unrelated reference.
+    On SQLite the freed pages are overwritten (`secure_delete`), so the ciphertext and pseudonyms do
+    not linger in the file; PostgreSQL reclaims dead rows at its next VACUUM (and backups keep what
+    they kept: the retention of backups must be no longer than the vault's)."""
+    return forget_many([reference]) > 0
+
+
+def forget_many(references: list[str]) -> int:
+    """`forget` for many references at once; returns how many identities were deleted."""
+    refs = [r for r in references if r]
+    if not refs:
+        return 0
+    db = _db()
+    with transaction.atomic(using=db):
+        connection = connections[db]
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA secure_delete = ON")
+        deleted, _ = Identity.objects.using(db).filter(reference__in=refs).delete()
+    return deleted

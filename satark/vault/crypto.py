@@ -7,7 +7,7 @@ import hmac
 import json
 from functools import lru_cache
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -21,6 +21,23 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
 
 def fernet() -> MultiFernet:
     return _fernet(tuple(settings.SATARK_VAULT_KEYS))
+
+
+@lru_cache(maxsize=4)
+def _first(key: str) -> Fernet:
+    return Fernet(key.encode())
+
+
+def is_current(token: str) -> bool:
+    """Whether the token is already encrypted under the first (newest) key."""
+    keys = settings.SATARK_VAULT_KEYS
+    if not keys:
+        raise ImproperlyConfigured("SATARK_VAULT_KEYS is empty: the vault cannot encrypt identifiers")
+    try:
+        _first(keys[0]).decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
 
 
 def pseudonym(channel: str, identifier: str) -> str:

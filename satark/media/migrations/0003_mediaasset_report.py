@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('media', '0002_mediaasset_reject_reason'),
-        ('tips', '0004_actionreport'),
+        ("media", "0002_mediaasset_reject_reason"),
+        ("tips", "0004_actionreport"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='mediaasset',
-            name='report',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='media', to='tips.actionreport'),
+            model_name="mediaasset",
+            name="report",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="media",
+                to="tips.actionreport",
+            ),
         ),
     ]
