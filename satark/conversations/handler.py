@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from django.utils import timezone
 
+from satark.abuse import actions as abuse
 from satark.engine import (
     Buttons,
     Cancelled,
@@ -83,6 +85,10 @@ def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
     officer = officer_for(sender_ref)
     if officer is not None:  # only numbers on the roster reach the officer flow
         handle_officer(officer, message)
+        return
+    now = datetime.fromtimestamp(message.timestamp, tz=UTC) if message.timestamp else timezone.now()
+    if not abuse.check_message(sender_ref, now).allowed:
+        log.info("message dropped: sender blocked or over the per-minute limit")
         return
     definition = get_definition()
     conversation = Conversation.objects.filter(reporter_ref=sender_ref, active=True).order_by("-id").first()
