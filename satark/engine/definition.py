@@ -5,30 +5,48 @@ reference data from the caller) into an immutable :class:`Definition`. Every pro
 at load time as a :class:`DefinitionError`, so a bad data file fails a test or a deploy instead of
 a citizen's conversation.
 
-Questionnaire schema (e.g. ``satark/conversations/questionnaires/tip.v1.json``)::
+Questionnaire schema (e.g. ``satark/conversations/questionnaires/tip.v2.json``)::
 
-    {"id": "tip", "version": 1, "languages": ["hi", "en"],
+    {"id": "tip", "version": 2, "languages": ["hi", "en"],
      "max_media": 10, "media_burst_seconds": 60, "notes_min_words": 4,
-     "commands": {"cancel"|"restart"|"help"|"language": [words...]},     # whole-message matches
-     "words": {"yes"|"no"|"done"|"skip"|"more"|"back"|"continue": [words...]},
+     "utc_offset_minutes": 330,                          # local time for reading "kal raat"
+     "commands": {"cancel"|"restart"|"help"|"language"|"status": [words...]},  # whole message
+     "words": {"yes"|"no"|"done"|"skip"|"more"|"back"|"continue"|"unknown"|"edit": [words...]},
+     "urgent_words": [phrases...],       # anywhere in a message: "call 112" at once, flag urgent
+     "time_words": {"now"|"today"|"yesterday"|"day_before"|"ago"|"daily"|"oclock"|"am"|"pm"|
+                    "morning"|"afternoon"|"evening"|"night"|"minute"|"hour"|"day"|"week"|
+                    "mon".."sun"|"jan".."dec"|"1".."12": [words...]},   # see timeparse.py
      "steps": [
        {"id": "language", "type": "language", "synonyms": {"hi": [...], "en": [...]}},
        {"id": "category", "type": "choice", "options_from": "categories",   # a choice source
         "prompt": "<key>", "button": "<key>", "display": "auto|buttons|list",
-        "synonyms": {"<choice id>": [words...]}},
+        "synonyms": {"<choice id>": [words...]}, "edit_label": "<key>"},
        {"id": "x", "type": "choice", "prompt": "<key>",
+        "when": {"category": ["cow_smuggling"], "<answer key>": [values...]},   # all must hold
         "options": [{"id": "a", "label": "<key>", "description": "<key>", "synonyms": [...]}]},
        {"id": "description", "type": "text", "prompt": "<key>", "prompt_more": "<key {current}>",
         "min_length": 8, "collects_notes": true, "optional": false},
        {"id": "media", "type": "media", "prompt": "<key>", "prompt_more": "<key {count}>"},
-       {"id": "place", "type": "location", "prompt": "<key>", "optional": true},
+       {"id": "place", "type": "location", "prompt": "<key>", "optional": true,
+        "options_from": "places", "within": "district", "ignore_words": [words...]},
+       {"id": "time", "type": "time", "prompt": "<key>", "prompt_more": "<key>", "optional": true},
+       {"id": "confirm", "type": "confirm", "edit": true, "summary": "auto"},
        {"id": "confirm", "type": "confirm", "summary": [
           {"line": "<key {value}>", "answer": "<step id>", "max_length": 300, "optional": false},
           {"line": "<key {value}>", "value": "media_count"}]}]}
 
-The answer of a step is stored under the step's id (a choice step stores the choice id). A
-location step also stores ``<id>_name`` and, when typed, ``<id>_text``. Without a confirm step
-the report is submitted after the last step.
+Steps run in order; a step with ``when`` is skipped unless every listed answer has one of the
+listed values (this is how each category gets its own questions). ``edit_label`` (at most 20
+characters) names a step in the edit menu of a confirm step with ``"edit": true`` and in an
+``"auto"`` summary, which lists every active step that has one, then the media count.
+
+Answers: a choice step stores the choice id under the step id, a text step the text. A location
+step stores ``<id>_lat``, ``<id>_lon``, ``<id>_name`` and ``<id>`` ("lat,lon") for a shared pin,
+``<id>_text`` for typed text and ``<id>_place`` (a place id of the ``options_from`` source) when
+the typed text was matched and confirmed. A time step stores ``<id>`` (ISO 8601 with the local
+offset, or ""), ``<id>_from``/``<id>_to`` for a range, ``<id>_kind`` (exact, approx, recurring,
+unknown), ``<id>_text`` (as typed, or the button's title) and ``<id>_daypart`` for a recurring
+time of day. Without a confirm step the report is submitted after the last step.
 """
 
 from __future__ import annotations
@@ -38,80 +56,23 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .types import Choice
-
-# WhatsApp Cloud API limits (characters, counted as Python str code points).
-MAX_BUTTONS = 3
-MAX_BUTTON_TITLE = 20
-MAX_BUTTON_BODY = 1024
-MAX_LIST_ROWS = 10
-MAX_LIST_BUTTON = 20
-MAX_ROW_TITLE = 24
-MAX_ROW_DESCRIPTION = 72
-MAX_LIST_BODY = 4096
-MAX_TEXT_BODY = 4096
-MAX_HEADER = 60
-MAX_FOOTER = 60
-MAX_LOCATION_BODY = 1024
-# A choice label must leave room for its number in a list row ("10. " is four characters).
-MAX_CHOICE_LABEL = 20
-MAX_CHOICE_DESCRIPTION = MAX_ROW_DESCRIPTION
-
-STEP_TYPES = ("language", "choice", "text", "media", "location", "confirm")
-COMMANDS = ("cancel", "restart", "help", "language")
-WORDS = ("yes", "no", "done", "skip", "more", "back", "continue")
-
-# Catalogue keys the engine itself uses (steps add their own prompt keys).
-ENGINE_KEYS = (
-    "welcome",
-    "language_name",
-    "language_prompt",
-    "choose_button",
-    "more_title",
-    "more_description",
-    "back_title",
-    "back_description",
-    "not_understood",
-    "help_hint",
-    "noted",
-    "help",
-    "cancelled",
-    "submitted",  # sent by the shell after it has filed the tip
-    "media_too_large",  # sent by the shell when a file is refused after download
-    "media_unreadable",
-    "unsupported",
-    "sticker",
-    "contacts",
-    "location_received",
-    "media_saved",
-    "media_document_warning",
-    "media_limit",
-    "done_button",
-    "skip_button",
-    "continue_button",
-    "text_too_short",
-    "confirm_title",
-    "confirm_question",
-    "confirm_yes",
-    "confirm_no",
-    "not_given",
+from . import places as place_matching
+from .limits import (
+    COMMANDS,
+    ENGINE_KEYS,
+    ENGINE_PARAMS,
+    MAX_CHOICE_DESCRIPTION,
+    MAX_CHOICE_LABEL,
+    STEP_PARAMS,
+    STEP_TYPES,
+    WORDS,
+    DefinitionError,
 )
+from .timeparse import TIME_WORDS
+from .types import Choice
+from .validate import check_flow
 
-
-# The only format fields the engine fills in; every other engine text must have none.
-ENGINE_PARAMS: Mapping[str, frozenset[str]] = {
-    "media_limit": frozenset({"limit"}),
-    "submitted": frozenset({"reference"}),
-}
-STEP_PARAMS: Mapping[tuple[str, str], frozenset[str]] = {
-    ("text", "prompt_more"): frozenset({"current"}),
-    ("media", "prompt_more"): frozenset({"count"}),
-    ("confirm", "summary"): frozenset({"value"}),
-}
-
-
-class DefinitionError(ValueError):
-    """The questionnaire, catalogues or choice sources are inconsistent."""
+AUTO_SUMMARY_MEDIA = "summary_media"  # the media count line of an "auto" summary: {value}
 
 
 @dataclass(frozen=True)
@@ -142,6 +103,21 @@ class StepDef:
     language_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Questionnaire synonyms per choice id: they also count inside a longer message.
     keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Conditions: answer key -> allowed values; the step is asked only when all hold.
+    when: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    edit_label: str = ""
+    # Confirm steps: an Edit button, and a summary built from the steps' edit labels.
+    edit: bool = False
+    summary_auto: bool = False
+    # Location steps: the answer that limits the places (a district), filler words to ignore,
+    # and the places' spellings, folded for approximate matching.
+    within: str = ""
+    ignore_words: tuple[str, ...] = ()
+    place_index: tuple[place_matching.PlaceName, ...] = ()
+
+    def active(self, answers: Mapping[str, str]) -> bool:
+        """True when this step's conditions hold for ``answers``."""
+        return all(answers.get(key, "") in values for key, values in self.when.items())
 
     def choice(self, choice_id: str) -> Choice | None:
         for choice in self.choices:
@@ -162,6 +138,10 @@ class Definition:
     max_media: int = 10
     media_burst_seconds: int = 60
     notes_min_words: int = 4
+    urgent_words: tuple[str, ...] = ()
+    option_keys: tuple[str, ...] = ()  # catalogue keys of inline option labels and descriptions
+    time_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    utc_offset_minutes: int = 0
 
     def text(self, lang: str, key: str, **params: Any) -> str:
         """The catalogue text ``key`` in ``lang``, formatted with ``params``.
@@ -203,6 +183,21 @@ class Definition:
             if step.type == "language":
                 return step
         return None
+
+    def location_step(self, answers: Mapping[str, str]) -> StepDef | None:
+        """The first location step that applies to ``answers`` (where a shared pin is kept)."""
+        for step in self.steps:
+            if step.type == "location" and step.active(answers):
+                return step
+        return None
+
+    def catalogue_keys(self) -> frozenset[str]:
+        """Every catalogue key this definition uses: the engine's and the steps'."""
+        keys = set(ENGINE_KEYS)
+        for step in self.steps:
+            keys.update(_referenced_keys(step))
+        keys.update(self.option_keys)
+        return frozenset(keys)
 
     @property
     def notes_step(self) -> StepDef | None:
@@ -340,12 +335,47 @@ def _source_choices(
                 labels=dict(choice.labels),
                 descriptions=dict(choice.descriptions),
                 synonyms=tuple(choice.synonyms),
+                group=choice.group,
+                kind=choice.kind,
             )
         )
     return tuple(result), keywords
 
 
+def _places(
+    raw: Mapping[str, Any], choices: Mapping[str, Sequence[Choice]], languages: Sequence[str], where: str
+) -> tuple[Choice, ...]:
+    """The places of a location step. Long names are allowed: the engine shortens them in rows."""
+    places, _ = _source_choices(raw, choices, where)
+    problems = []
+    for place in places:
+        if not place.id or any(c in place.id for c in ":#"):
+            problems.append(f"{where}: place id {place.id!r} must be non-empty without '#' or ':'")
+        if not any(place.labels.get(lang, "").strip() for lang in languages):
+            problems.append(f"{where}: place {place.id!r} has no label")
+    if len({place.id for place in places}) != len(places):
+        problems.append(f"{where}: duplicate place ids")
+    if problems:
+        raise DefinitionError("; ".join(problems))
+    return places
+
+
+def _conditions(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping) or not raw:
+        raise DefinitionError(f"{where}.when: expected an object of answer key -> values")
+    table = {}
+    for key, values in raw.items():
+        table[str(key)] = _words(values, f"{where}.when.{key}")
+        if not table[str(key)]:
+            raise DefinitionError(f"{where}.when.{key}: needs at least one value")
+    return table
+
+
 def _summary(raw: Any, where: str) -> tuple[SummaryLine, ...]:
+    if raw == "auto":
+        return ()
     if not isinstance(raw, list):
         raise DefinitionError(f"{where}.summary: expected a list")
     lines = []
@@ -400,10 +430,15 @@ def _step(
             problems.append(f"{where}: duplicate choice ids")
         if problems:
             raise DefinitionError("; ".join(problems))
+    place_index: tuple[place_matching.PlaceName, ...] = ()
+    ignore_words = _words(raw.get("ignore_words"), f"{where}.ignore_words")
+    if kind == "location" and "options_from" in raw:
+        step_choices = _places(raw, choices, languages, where)
+        place_index = place_matching.build_index(step_choices, ignore_words)
     display = raw.get("display", "auto")
     if display not in ("auto", "buttons", "list"):
         raise DefinitionError(f"{where}: display must be auto, buttons or list")
-    if kind in ("choice", "text", "media", "location") and not raw.get("prompt"):
+    if kind in ("choice", "text", "media", "location", "time") and not raw.get("prompt"):
         raise DefinitionError(f"{where}: needs 'prompt' (a catalogue key)")
     language_words = {}
     if kind == "language":
@@ -426,12 +461,21 @@ def _step(
         summary=_summary(raw.get("summary", []), where) if kind == "confirm" else (),
         language_words=language_words,
         keywords=keywords,
+        when=_conditions(raw.get("when"), where),
+        edit_label=str(raw.get("edit_label", "")),
+        edit=bool(raw.get("edit", False)) and kind == "confirm",
+        summary_auto=kind == "confirm" and raw.get("summary") == "auto",
+        within=str(raw.get("within", "")) if kind == "location" else "",
+        ignore_words=ignore_words,
+        place_index=place_index,
     )
 
 
 def _referenced_keys(step: StepDef) -> list[str]:
-    keys = [k for k in (step.prompt, step.prompt_more, step.button) if k]
+    keys = [k for k in (step.prompt, step.prompt_more, step.button, step.edit_label) if k]
     keys.extend(line.line for line in step.summary)
+    if step.summary_auto:
+        keys.append(AUTO_SUMMARY_MEDIA)
     return keys
 
 
@@ -440,13 +484,15 @@ def _check_params(steps: Sequence[StepDef], catalogue: Mapping[str, str]) -> Non
     allowed: dict[str, frozenset[str]] = {key: frozenset() for key in ENGINE_KEYS}
     allowed.update(ENGINE_PARAMS)
     for step in steps:
-        for key in (step.prompt, step.button):
+        for key in (step.prompt, step.button, step.edit_label):
             if key:
                 allowed[key] = frozenset()
         if step.prompt_more:
             allowed[step.prompt_more] = STEP_PARAMS.get((step.type, "prompt_more"), frozenset())
         for line in step.summary:
             allowed[line.line] = STEP_PARAMS[("confirm", "summary")]
+        if step.summary_auto:
+            allowed[AUTO_SUMMARY_MEDIA] = STEP_PARAMS[("confirm", "summary")]
     for key, fields in allowed.items():
         extra = placeholders(catalogue[key]) - fields
         if extra:
@@ -487,6 +533,12 @@ def load_definition(
         if missing:
             raise DefinitionError(f"catalogue {lang!r} lacks keys {missing}")
     _check_params(steps, catalogues[languages[0]])
+    check_flow(steps, catalogues, languages)
+    option_keys: list[str] = []
+    for raw in raw_steps:
+        for option in raw.get("options") or ():
+            option_keys.extend(str(option[k]) for k in ("label", "description") if option.get(k))
+    time_words = _word_table(questionnaire.get("time_words"), TIME_WORDS, "time_words")
     return Definition(
         id=questionnaire["id"],
         version=questionnaire["version"],
@@ -498,4 +550,8 @@ def load_definition(
         max_media=int(questionnaire.get("max_media", 10)),
         media_burst_seconds=int(questionnaire.get("media_burst_seconds", 60)),
         notes_min_words=int(questionnaire.get("notes_min_words", 4)),
+        urgent_words=_words(questionnaire.get("urgent_words"), "urgent_words"),
+        option_keys=tuple(dict.fromkeys(option_keys)),
+        time_words=time_words,
+        utc_offset_minutes=int(questionnaire.get("utc_offset_minutes", 0)),
     )

@@ -82,3 +82,9 @@ def find(text: str, candidates: Sequence[tuple[str, Sequence[str], Sequence[str]
     if len(found) == 1:
         return found[0], False
     return "", False
+
+
+def contains_any(text: str, phrases: Iterable[str]) -> bool:
+    """True when one of ``phrases`` appears in ``text`` as whole words (after normalisation)."""
+    tokens = normalize(text).split()
+    return any(_contains(tokens, normalize(phrase).split()) for phrase in phrases)

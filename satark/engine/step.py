@@ -10,24 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from . import matching, render
-from .definition import Definition, StepDef
-from .types import (
-    CANCELLED,
-    SUBMITTED,
-    Cancelled,
-    CollectMedia,
-    Effect,
-    Event,
-    Message,
-    Reply,
-    State,
-    Submit,
-    Text,
-)
+from .definition import Definition
+from .location_step import LocationMixin
+from .time_step import TimeMixin
+from .turn import LOCATION_ANSWER, MEDIA_KINDS, TurnBase, is_media
+from .types import Effect, Event, State, StatusRequest, Text
 
-MEDIA_KINDS = ("image", "video", "audio", "document")
-FLAG_DOCUMENT_WARNED = "document_warned"
-LOCATION_ANSWER = "location"
+__all__ = ["LOCATION_ANSWER", "MEDIA_KINDS", "step"]
 
 
 def step(definition: Definition, state: State | None, event: Event, now: datetime) -> tuple[State, tuple[Effect, ...]]:
@@ -46,26 +35,8 @@ def step(definition: Definition, state: State | None, event: Event, now: datetim
     return turn.result()
 
 
-class _Turn:
-    """Mutable scratch space for computing one step; produces an immutable State at the end."""
-
-    def __init__(self, definition: Definition, state: State, now: datetime) -> None:
-        self.d = definition
-        self.now = now
-        self.step_id = state.step
-        # A language that is no longer offered falls back to "not chosen" (bilingual texts).
-        self.language = state.language if state.language in definition.languages else ""
-        self.answers = dict(state.answers)
-        self.media = list(state.media)
-        self.page = state.page
-        self.return_to = state.return_to
-        self.status = state.status
-        self.last_media_at = state.last_media_at
-        self.misses = state.misses
-        self.flags = list(state.flags)
-        self.effects: list[Effect] = []
-
-    # ----------------------------------------------------------------------------- plumbing
+class _Turn(LocationMixin, TimeMixin, TurnBase):
+    """One step of one conversation: dispatch by event kind and step type."""
 
     @classmethod
     def start(cls, definition: Definition, event: Event, now: datetime) -> tuple[State, tuple[Effect, ...]]:
@@ -73,7 +44,8 @@ class _Turn:
         language = "" if definition.language_step is not None else definition.languages[0]
         state = State(questionnaire=definition.id, version=definition.version, step=first.id, language=language)
         turn = cls(definition, state, now)
-        if _is_media(event):
+        turn.check_urgent(event.text)
+        if is_media(event):
             turn.collect(event)
             turn.add_note(event.text)
         elif event.kind == "text" and matching.word_count(event.text) >= definition.notes_min_words:
@@ -84,163 +56,11 @@ class _Turn:
             turn.prompt()
         return turn.result()
 
-    def result(self) -> tuple[State, tuple[Effect, ...]]:
-        state = State(
-            questionnaire=self.d.id,
-            version=self.d.version,
-            step=self.step_id,
-            language=self.language,
-            answers=tuple(sorted(self.answers.items())),
-            media=tuple(self.media),
-            page=self.page,
-            return_to=self.return_to,
-            status=self.status,
-            last_media_at=self.last_media_at,
-            misses=self.misses,
-            flags=tuple(self.flags),
-        )
-        return state, tuple(self.effects)
-
-    @property
-    def current(self) -> StepDef:
-        found = self.d.step_def(self.step_id)
-        assert found is not None  # checked in step()
-        return found
-
-    def t(self, key: str, **params: object) -> str:
-        return self.d.text(self.language, key, **params)
-
-    def reply(self, *messages: Message) -> None:
-        self.effects.extend(Reply(message) for message in messages)
-
-    def prompt(self, prefix: str = "") -> None:
-        """Ask the current step's question, optionally after a short note."""
-        self.reply(*render.with_prefix(prefix, self.question()))
-
-    def question(self) -> Message:
-        step = self.current
-        lang = self.language
-        if step.type == "language":
-            return render.language_prompt(self.d, welcome=False)
-        if step.type == "choice":
-            return render.choice_prompt(self.d, step, lang, self.page)
-        if step.type == "text":
-            current = self.answers.get(step.id, "") if step.collects_notes else ""
-            return render.text_prompt(self.d, step, lang, current)
-        if step.type == "media":
-            return render.media_prompt(self.d, step, lang, len(self.media))
-        if step.type == "location":
-            return render.location_prompt(self.d, step, lang)
-        return render.confirm_prompt(self.d, step, lang, self.answers, len(self.media))
-
-    def miss(self, note: str = "") -> None:
-        """The reply did not fit: say so briefly and ask again."""
-        self.misses += 1
-        parts = [note or self.t("not_understood")]
-        if self.misses >= 2:
-            parts.append(self.t("help_hint"))
-        self.prompt("\n".join(parts))
-
-    def goto(self, step_id: str) -> None:
-        self.step_id = step_id
-        self.page = 0
-        self.misses = 0
-        self.prompt()
-
-    def advance(self) -> None:
-        """Move to the next step (or back to where a language change interrupted) and ask it."""
-        self.misses = 0
-        if self.return_to and self.d.step_def(self.return_to) is not None:
-            target, self.return_to = self.return_to, ""
-            self.goto(target)
-            return
-        position = self.d.index(self.step_id) + 1
-        if position >= len(self.d.steps):
-            self.submit()
-            return
-        self.goto(self.d.steps[position].id)
-
-    def submit(self) -> None:
-        self.status = SUBMITTED
-        answers = dict(sorted(self.answers.items()))
-        self.effects.append(Submit(answers=answers, media=tuple(self.media), language=self.language))
-
-    def cancel(self) -> None:
-        self.status = CANCELLED
-        self.effects.append(Cancelled())
-        self.reply(Text(body=self.t("cancelled")))
-
-    def add_note(self, text: str) -> bool:
-        """Add free text to the notes answer (the description). False when there is none."""
-        notes = self.d.notes_step
-        text = text.strip()
-        if notes is None or not text:
-            return False
-        existing = self.answers.get(notes.id, "")
-        if text in existing:
-            return True
-        self.answers[notes.id] = f"{existing}\n{text}" if existing else text
-        return True
-
-    # ----------------------------------------------------------------------------- media
-
-    def burst_continues(self) -> bool:
-        """True when the previous media item came less than the burst window ago."""
-        previous = self.last_media_at
-        self.last_media_at = self.now.isoformat()
-        if not previous:
-            return False
-        try:
-            gap = (self.now - datetime.fromisoformat(previous)).total_seconds()
-        except (TypeError, ValueError):
-            return False
-        return 0 <= gap <= self.d.media_burst_seconds
-
-    def collect(self, event: Event) -> tuple[bool, bool, str]:
-        """Keep a media item. Returns (kept, quiet inside a burst, note to show)."""
-        quiet = self.burst_continues()
-        if len(self.media) >= self.d.max_media:
-            return False, quiet, self.t("media_limit", limit=self.d.max_media)
-        self.media.append(event.media_id)
-        self.effects.append(
-            CollectMedia(
-                media_id=event.media_id,
-                kind=event.media_kind,
-                mime_type=event.mime_type,
-                caption=event.text,
-            )
-        )
-        note = ""
-        if event.media_kind == "document" and FLAG_DOCUMENT_WARNED not in self.flags:
-            self.flags.append(FLAG_DOCUMENT_WARNED)
-            note = self.t("media_document_warning")
-        return True, quiet, note
-
-    def on_media(self, event: Event) -> None:
-        kept, quiet, note = self.collect(event)
-        step = self.current
-        caption = event.text.strip()
-        if not kept:
-            if not quiet:
-                self.prompt(note)
-            return
-        if caption:
-            self.add_note(caption)
-            if step.type == "text" and step.collects_notes:
-                if note:
-                    self.reply(Text(body=note))
-                self.advance()
-                return
-        if quiet and not note:
-            return
-        if step.type == "media":
-            self.prompt(note)
-        else:
-            self.prompt("\n".join(part for part in (self.t("media_saved"), note) if part))
-
     # ----------------------------------------------------------------------------- dispatch
 
     def handle(self, event: Event) -> None:
+        if event.kind == "text" or is_media(event):
+            self.check_urgent(event.text)
         if event.kind == "sticker" or (event.kind == "media" and event.media_kind == "sticker"):
             self.prompt(self.t("sticker"))
         elif event.kind == "media" and event.media_id and event.media_kind in MEDIA_KINDS:
@@ -255,19 +75,6 @@ class _Turn:
             self.on_text(event)
         else:  # reaction, unsupported, anything new
             self.prompt(self.t("unsupported"))
-
-    def on_location(self, event: Event) -> None:
-        if event.latitude is None or event.longitude is None:
-            self.miss()
-            return
-        key = self.step_id if self.current.type == "location" else LOCATION_ANSWER
-        self.answers[key] = f"{event.latitude:.6f},{event.longitude:.6f}"
-        if event.place_name.strip():
-            self.answers[f"{key}_name"] = event.place_name.strip()
-        if self.current.type == "location":
-            self.advance()
-        else:
-            self.prompt(self.t("location_received"))
 
     def on_choice(self, event: Event) -> None:
         choice_id = event.choice_id
@@ -290,12 +97,14 @@ class _Turn:
             self.advance()
         elif step.type == "text" and value == "continue" and (self.answers.get(step.id) or step.optional):
             self.advance()
-        elif step.type == "location" and value == "skip" and step.optional:
+        elif step.type == "text" and value == "skip" and step.optional:
             self.advance()
-        elif step.type == "confirm" and value == "yes":
-            self.submit()
-        elif step.type == "confirm" and value == "no":
-            self.cancel()
+        elif step.type == "location":
+            self.choice_location(value)
+        elif step.type == "time":
+            self.choice_time(value)
+        elif step.type == "confirm":
+            self.choice_confirm(value)
         else:
             self.miss()
 
@@ -321,7 +130,7 @@ class _Turn:
     # ----------------------------------------------------------------------------- typed text
 
     def command(self, text: str) -> str:
-        for name in ("cancel", "restart", "help", "language"):
+        for name in ("cancel", "restart", "help", "language", "status"):
             if matching.is_word(text, self.d.commands.get(name, ())):
                 return name
         return ""
@@ -339,6 +148,9 @@ class _Turn:
         elif command == "help":
             self.reply(Text(body=self.t("help")))
             self.prompt()
+        elif command == "status":
+            self.effects.append(StatusRequest())
+            self.prompt()
         elif command == "language" and self.d.language_step is not None:
             if self.current.type != "language":
                 self.return_to = self.step_id
@@ -352,11 +164,13 @@ class _Turn:
                 "text": self.text_text,
                 "media": self.text_media,
                 "location": self.text_location,
+                "time": self.text_time,
                 "confirm": self.text_confirm,
             }[self.current.type]
             handler(text)
 
     def restart(self) -> None:
+        self.pending = []
         self.answers.clear()
         self.media.clear()
         self.return_to = ""
@@ -437,7 +251,7 @@ class _Turn:
         step = self.current
         has_answer = bool(self.answers.get(step.id))
         if (has_answer or step.optional) and (
-            self.word(text, "continue", "done", "skip", "yes") or matching.as_number(text) == 1
+            self.word(text, "continue", "done", "skip", "yes", "unknown") or matching.as_number(text) == 1
         ):
             self.advance()
             return
@@ -461,25 +275,42 @@ class _Turn:
         else:
             self.miss()
 
-    def text_location(self, text: str) -> None:
-        step = self.current
-        if step.optional and self.word(text, "skip", "done", "continue"):
-            self.advance()
-        elif len(matching.normalize(text)) >= step.min_length:
-            self.answers[f"{step.id}_text"] = text.strip()
-            self.advance()
+    # ----------------------------------------------------------------------------- confirm and edit
+
+    def choice_confirm(self, value: str) -> None:
+        if value == "yes":
+            self.submit()
+        elif value == "no":
+            self.cancel()
+        elif value == "edit" and self.current.edit:
+            self.page = 1
+            self.misses = 0
+            self.prompt()
+        elif value.startswith("edit:") and self.current.edit:
+            self.start_edit(value.removeprefix("edit:"))
         else:
             self.miss()
 
     def text_confirm(self, text: str) -> None:
+        step = self.current
         number = matching.as_number(text)
-        if self.word(text, "yes") or number == 1:
+        if self.page == 1 and step.edit:
+            editable = self.editable()
+            if number is not None and 1 <= number <= len(editable):
+                self.start_edit(editable[number - 1].id)
+            elif self.word(text, "back", "no"):
+                self.page = 0
+                self.prompt()
+            else:
+                self.miss()
+            return
+        actions = render.confirm_actions(step)
+        chosen = actions[number - 1] if number is not None and 1 <= number <= len(actions) else ""
+        if self.word(text, "yes") or chosen == "yes":
             self.submit()
-        elif self.word(text, "no") or number == 2:
+        elif self.word(text, "no") or chosen == "no":
             self.cancel()
+        elif step.edit and (self.word(text, "edit") or chosen == "edit"):
+            self.choice_confirm("edit")
         else:
             self.miss()
-
-
-def _is_media(event: Event) -> bool:
-    return event.kind == "media" and bool(event.media_id) and event.media_kind in MEDIA_KINDS

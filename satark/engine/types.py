@@ -36,12 +36,20 @@ class Choice:
     words that select this choice when typed as the whole message (any language, any script);
     keywords that may also appear inside a sentence belong in the questionnaire's step
     ``synonyms``, which are curated to avoid everyday words.
+
+    For a location step's places, ``synonyms`` are the other spellings of the place in any script
+    ("Mariahu", "Madiyahun", and the Devanagari spelling); they are also matched approximately.
     """
 
     id: str
     labels: Mapping[str, str]
     descriptions: Mapping[str, str] = field(default_factory=dict)
     synonyms: tuple[str, ...] = ()
+    # Places only (the "places" source of a location step): the group the place belongs to
+    # (the district code, compared with the step's ``within`` answer) and what it is
+    # ("station", "tehsil", "block", ...). Both are optional and ignored by choice steps.
+    group: str = ""
+    kind: str = ""
 
     def label(self, language: str) -> str:
         """The label in ``language``, falling back to any label that exists."""
@@ -127,7 +135,14 @@ class Cancelled:
     """The reporter cancelled; nothing is to be submitted. Any collected media may be discarded."""
 
 
-Effect = Reply | CollectMedia | Submit | Cancelled
+@dataclass(frozen=True)
+class StatusRequest:
+    """The reporter asked for the status of their tips: the shell answers with the reporter's own
+    tips (reference and status). The engine repeats the current question right after this effect,
+    so the shell should send its answer before the following replies."""
+
+
+Effect = Reply | CollectMedia | Submit | Cancelled | StatusRequest
 
 # --------------------------------------------------------------------------------------------
 # Inbound events
@@ -175,6 +190,11 @@ class State:
     identically. ``last_media_at`` is the ISO-8601 time of the previous media item (for
     acknowledging a burst of photos once). ``return_to`` is the step to resume after the language
     was changed mid-conversation. ``misses`` counts consecutive replies that did not fit the step.
+
+    ``page`` is the list page of a choice step; other step types use it for a sub-question:
+    a location step confirming a match (1), a time step waiting for a typed time (1), a confirm
+    step showing the edit menu (1). ``pending`` holds the place ids offered by a location step.
+    ``flags`` are small markers: "editing" while an answer is changed from the confirm step.
     """
 
     questionnaire: str
@@ -189,6 +209,7 @@ class State:
     last_media_at: str = ""
     misses: int = 0
     flags: tuple[str, ...] = ()
+    pending: tuple[str, ...] = ()
 
     @property
     def finished(self) -> bool:
@@ -216,6 +237,7 @@ class State:
             "last_media_at": self.last_media_at,
             "misses": self.misses,
             "flags": list(self.flags),
+            "pending": list(self.pending),
         }
 
     @classmethod
@@ -234,4 +256,5 @@ class State:
             last_media_at=str(data.get("last_media_at", "")),
             misses=int(data.get("misses", 0)),
             flags=tuple(str(f) for f in data.get("flags") or ()),
+            pending=tuple(str(p) for p in data.get("pending") or ()),
         )

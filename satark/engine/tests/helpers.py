@@ -32,6 +32,7 @@ from satark.engine import (
     Message,
     Reply,
     State,
+    StatusRequest,
     Submit,
     Text,
     load_definition,
@@ -39,10 +40,11 @@ from satark.engine import (
 )
 
 CONVERSATIONS = Path(__file__).resolve().parents[2] / "conversations"
-QUESTIONNAIRE = CONVERSATIONS / "questionnaires" / "tip.v1.json"
+QUESTIONNAIRE = CONVERSATIONS / "questionnaires" / "tip.v2.json"
+QUESTIONNAIRE_V1 = CONVERSATIONS / "questionnaires" / "tip.v1.json"
 CATALOGUES = CONVERSATIONS / "catalogues"
 GOLDEN = Path(__file__).resolve().parent / "golden"
-T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # a Monday; 15:00 in India
 
 
 def _choice(choice_id: str, en: str, hi: str, en_desc: str = "", hi_desc: str = "") -> Choice:
@@ -124,15 +126,92 @@ DISTRICTS = (
     _choice("chandauli", "Chandauli", "चन्दौली"),
 )
 
-CHOICES: dict[str, Sequence[Choice]] = {"categories": CATEGORIES, "districts": DISTRICTS}
+
+def _place(
+    place_id: str, kind: str, district: str, en: str, hi: str, *aliases: str, en_desc: str = "", hi_desc: str = ""
+) -> Choice:
+    """A place as the shell supplies it: id, labels, descriptions, aliases, group (district), kind."""
+    district_names = {d.id: d.labels for d in DISTRICTS}[district]
+    kinds = {
+        "station": ("Police station", "थाना"),
+        "tehsil": ("Tehsil", "तहसील"),
+        "block": ("Block", "ब्लॉक"),
+    }[kind]
+    return Choice(
+        id=place_id,
+        labels={"en": en, "hi": hi},
+        descriptions={
+            "en": en_desc or f"{kinds[0]}, {district_names['en']}",
+            "hi": hi_desc or f"{kinds[1]}, {district_names['hi']}",
+        },
+        synonyms=aliases,
+        group=district,
+        kind=kind,
+    )
+
+
+# Police stations (names from reference/varanasi-range/stations.csv) plus a few tehsils and blocks.
+PLACES = (
+    _place("jaunpur-kotwali", "station", "jaunpur", "Kotwali (Jaunpur city)", "कोतवाली जौनपुर", "Jaunpur Kotwali"),
+    _place("jaunpur-badlapur", "station", "jaunpur", "Badlapur", "बदलापुर"),
+    _place(
+        "jaunpur-madiyahun",
+        "station",
+        "jaunpur",
+        "Madiyahun",
+        "मड़ियाहूं",
+        "Mariahu",
+        "Madiyahu",
+        "Mariyahu",
+        "मड़ियाहू",
+        "मरियाहू",
+    ),
+    _place("jaunpur-kerakat", "station", "jaunpur", "Kerakat", "केराकत", "Kirakat"),
+    _place("jaunpur-shahganj", "station", "jaunpur", "Shahganj", "शाहगंज"),
+    _place("jaunpur-machhlishahr", "station", "jaunpur", "Machhlishahr", "मछलीशहर", "Machhali Shahar"),
+    _place("jaunpur-rampur", "station", "jaunpur", "Rampur", "रामपुर"),
+    _place("ghazipur-kotwali", "station", "ghazipur", "Kotwali (Ghazipur city)", "कोतवाली गाजीपुर"),
+    _place("ghazipur-saidpur", "station", "ghazipur", "Saidpur", "सैदपुर"),
+    _place("ghazipur-zamania", "station", "ghazipur", "Zamania", "जमानियां", "Jamania"),
+    _place("ghazipur-bhudkuda", "station", "ghazipur", "Bhudkuda", "भुड़कुड़ा", "Bhurkura"),
+    _place("ghazipur-rampur-majha", "station", "ghazipur", "Rampur Majha", "रामपुर मांझा"),
+    _place("chandauli-kotwali", "station", "chandauli", "Kotwali Chandauli", "कोतवाली चंदौली", "Chandauli Sadar"),
+    _place(
+        "chandauli-mughalsarai",
+        "station",
+        "chandauli",
+        "Kotwali Mughalsarai (Pt. DDU Nagar)",
+        "कोतवाली मुगलसराय (पं. दीनदयाल उपाध्याय नगर)",
+        "Mughalsarai",
+        "Mugalsarai",
+        "Mughal Sarai",
+        "PDDU Nagar",
+        "DDU Nagar",
+        "Deen Dayal Upadhyay Nagar",
+        "Pandit Deen Dayal Upadhyay Nagar",
+        "पीडीडीयू नगर",
+        "दीनदयाल नगर",
+    ),
+    _place("chandauli-chakia", "station", "chandauli", "Chakia", "चकिया"),
+    _place("chandauli-saiyadraja", "station", "chandauli", "Saiyadraja", "सैयदराजा", "Saidraja", "Sayyadraja"),
+    _place("chandauli-balua", "station", "chandauli", "Balua", "बलुआ"),
+    _place("tehsil-mariahu", "tehsil", "jaunpur", "Mariahu", "मड़ियाहूं", "Madiyahun", "Mariahun"),
+    _place("tehsil-jakhania", "tehsil", "ghazipur", "Jakhania", "जखनियां", "Jakhaniya"),
+    _place("tehsil-sevrai", "tehsil", "ghazipur", "Sevrai", "सेवराई", "Sewrai"),
+    _place("block-muftiganj", "block", "jaunpur", "Muftiganj", "मुफ्तीगंज"),
+    _place("block-niyamtabad", "block", "chandauli", "Niyamtabad", "नियामताबाद"),
+    _place("block-barhani", "block", "chandauli", "Barhani", "बरहनी"),
+)
+
+CHOICES: dict[str, Sequence[Choice]] = {"categories": CATEGORIES, "districts": DISTRICTS, "places": PLACES}
 
 
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def questionnaire() -> dict[str, Any]:
-    data: dict[str, Any] = read_json(QUESTIONNAIRE)
+def questionnaire(version: int = 2) -> dict[str, Any]:
+    data: dict[str, Any] = read_json(QUESTIONNAIRE if version == 2 else QUESTIONNAIRE_V1)
     return data
 
 
@@ -141,7 +220,13 @@ def catalogues() -> dict[str, dict[str, str]]:
 
 
 def definition(choices: Mapping[str, Sequence[Choice]] | None = None) -> Definition:
+    """The current questionnaire (v2) with the test reference data."""
     return load_definition(questionnaire(), catalogues(), choices or CHOICES)
+
+
+def definition_v1(choices: Mapping[str, Sequence[Choice]] | None = None) -> Definition:
+    """The first questionnaire, still loadable: conversations begun on it must go on."""
+    return load_definition(questionnaire(1), catalogues(), choices or CHOICES)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,6 +240,10 @@ def text(body: str) -> Event:
 
 def tap(choice_id: str, title: str = "") -> Event:
     return Event(kind="choice", choice_id=choice_id, choice_title=title)
+
+
+def pin(latitude: float, longitude: float, name: str = "") -> Event:
+    return Event(kind="location", latitude=latitude, longitude=longitude, place_name=name)
 
 
 def photo(media_id: str, caption: str = "", kind: str = "image", mime: str = "image/jpeg") -> Event:
@@ -273,6 +362,8 @@ def render_effect(effect: Effect) -> list[str]:
     if isinstance(effect, CollectMedia):
         caption = f" caption={effect.caption!r}" if effect.caption else ""
         return [f"<<< CollectMedia {effect.media_id} {effect.kind} {effect.mime_type}{caption}"]
+    if isinstance(effect, StatusRequest):
+        return ["<<< StatusRequest"]
     if isinstance(effect, Submit):
         answers = json.dumps(dict(effect.answers), ensure_ascii=False, sort_keys=True)
         return [f"<<< Submit language={effect.language} media={list(effect.media)}", f"    {answers}"]

@@ -19,9 +19,9 @@ from satark.engine import (
     placeholders,
     validate_choice,
 )
-from satark.engine.definition import ENGINE_KEYS
+from satark.engine.limits import ENGINE_KEYS
 
-from .helpers import CATEGORIES, DISTRICTS, catalogues, definition, questionnaire
+from .helpers import CATEGORIES, DISTRICTS, PLACES, catalogues, definition, definition_v1, questionnaire
 
 DEVANAGARI = re.compile("[\u0900-\u097f]")
 BUTTON_TITLES = (
@@ -31,9 +31,15 @@ BUTTON_TITLES = (
     "continue_button",
     "confirm_yes",
     "confirm_no",
+    "confirm_edit",
+    "yes_button",
+    "no_button",
+    "time_now",
+    "time_today",
+    "time_earlier",
 )
 LIST_BUTTONS = ("choose_button", "category_button")
-ROW_TITLES = ("more_title", "back_title")
+ROW_TITLES = ("more_title", "back_title", "place_none")
 ROW_DESCRIPTIONS = ("more_description", "back_description")
 LANGUAGES = ("hi", "en")
 
@@ -50,12 +56,20 @@ def test_every_language_has_every_key_with_the_same_placeholders() -> None:
 
 
 def test_every_key_is_used_and_every_used_key_exists() -> None:
-    used = set(ENGINE_KEYS)
-    for raw in questionnaire()["steps"]:
-        used.update(raw[k] for k in ("prompt", "prompt_more", "button") if raw.get(k))
-        used.update(line["line"] for line in raw.get("summary", []))
+    used = set(definition().catalogue_keys() | definition_v1().catalogue_keys())
+    assert used >= set(ENGINE_KEYS)
     for lang, catalogue in catalogues().items():
         assert set(catalogue) == used, (lang, set(catalogue) ^ used)
+
+
+def test_option_labels_and_edit_labels_fit_buttons_and_rows() -> None:
+    for version in (1, 2):
+        for raw in questionnaire(version)["steps"]:
+            keys = [option["label"] for option in raw.get("options", [])]
+            keys += [raw["edit_label"]] if raw.get("edit_label") else []
+            for lang, cat in catalogues().items():
+                for key in keys:
+                    assert len(cat[key]) <= MAX_CHOICE_LABEL, (lang, key, cat[key])
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -97,6 +111,8 @@ def test_button_titles_are_distinct_within_a_message() -> None:
 
 
 def test_reference_choices_used_in_tests_are_valid() -> None:
+    for place in PLACES:
+        assert place.group in {d.id for d in DISTRICTS} and place.kind in ("station", "tehsil", "block")
     for choice in (*CATEGORIES, *DISTRICTS):
         assert validate_choice(choice, LANGUAGES) == [], choice.id
         for lang in LANGUAGES:
@@ -105,7 +121,19 @@ def test_reference_choices_used_in_tests_are_valid() -> None:
     assert len(CATEGORIES) == 11
 
 
-def test_questionnaire_synonyms_name_real_choices() -> None:
-    steps = {raw["id"]: raw for raw in questionnaire()["steps"]}
+@pytest.mark.parametrize("version", [1, 2])
+def test_questionnaire_synonyms_name_real_choices(version: int) -> None:
+    steps = {raw["id"]: raw for raw in questionnaire(version)["steps"]}
     assert set(steps["category"]["synonyms"]) == {c.id for c in CATEGORIES}
     assert set(steps["district"]["synonyms"]) == {c.id for c in DISTRICTS}
+
+
+def test_every_category_has_its_own_questions_and_the_shared_ones() -> None:
+    d = definition()
+    for category in CATEGORIES:
+        answers = {"category": category.id}
+        ids = [s.id for s in d.steps if s.active(answers) and not s.when.keys() - {"category"}]
+        own = [s.id for s in d.steps if category.id in s.when.get("category", ())]
+        assert 2 <= len(own) <= 4, (category.id, own)
+        for shared in ("district", "location", "time", "description", "police_involved", "media", "confirm"):
+            assert shared in ids, (category.id, shared)

@@ -22,14 +22,14 @@ from satark.engine import (
     step,
 )
 
-from .helpers import CATEGORIES, CHOICES, T0, Chat, catalogues, definition, photo, tap, text
+from .helpers import CATEGORIES, CHOICES, T0, Chat, catalogues, definition_v1, photo, tap, text
 
 EN = catalogues()["en"]
 HI = catalogues()["hi"]
 
 
 def at_category(language: str = "en") -> Chat:
-    chat = Chat(definition())
+    chat = Chat(definition_v1())
     chat.say(text("Hi"))
     chat.say(tap(f"lang:{language}"))
     assert chat.current.step == "category"
@@ -74,7 +74,7 @@ def only(messages: Sequence[Message]) -> Message:
     ],
 )
 def test_any_first_event_gets_the_bilingual_welcome(first: Event) -> None:
-    d = definition()
+    d = definition_v1()
     state, effects = step(d, None, first, T0)
     (reply,) = effects
     assert isinstance(reply, Reply) and isinstance(reply.message, Buttons)
@@ -93,7 +93,7 @@ def test_welcome_says_what_is_protected_and_what_is_not() -> None:
 
 
 def test_a_long_first_message_is_kept_as_the_description() -> None:
-    chat = Chat(definition())
+    chat = Chat(definition_v1())
     chat.say(text("Mere gaon me roz raat ko kachchi sharab banti hai"))
     assert chat.current.answer("description") == "Mere gaon me roz raat ko kachchi sharab banti hai"
     chat.say(tap("lang:en"))
@@ -126,7 +126,7 @@ def test_a_long_first_message_is_kept_as_the_description() -> None:
     ],
 )
 def test_typed_language(typed: str, language: str) -> None:
-    chat = Chat(definition())
+    chat = Chat(definition_v1())
     chat.say(text("Hi"))
     (menu,) = chat.say(text(typed))
     assert chat.current.language == language
@@ -135,7 +135,7 @@ def test_typed_language(typed: str, language: str) -> None:
 
 
 def test_unknown_language_reply_reprompts_briefly_in_both_languages() -> None:
-    chat = Chat(definition())
+    chat = Chat(definition_v1())
     chat.say(text("Hi"))
     reply = only(chat.say(text("xyz")))
     assert isinstance(reply, Buttons)
@@ -150,7 +150,7 @@ def test_unknown_language_reply_reprompts_briefly_in_both_languages() -> None:
 
 
 def test_eleven_categories_are_paged_nine_plus_more_then_rest_plus_back() -> None:
-    chat = Chat(definition())
+    chat = Chat(definition_v1())
     chat.say(text("Hi"))
     first = only(chat.say(tap("lang:en")))
     assert isinstance(first, ListMenu)
@@ -173,7 +173,7 @@ def test_eleven_categories_are_paged_nine_plus_more_then_rest_plus_back() -> Non
 
 def test_paging_is_generic() -> None:
     many = tuple(Choice(id=f"c{n}", labels={"hi": f"विकल्प {n}", "en": f"Choice {n}"}) for n in range(1, 26))
-    chat = Chat(definition({**CHOICES, "categories": many}))
+    chat = Chat(definition_v1({**CHOICES, "categories": many}))
     chat.say(text("Hi"))
     seen: list[str] = []
     menu = only(chat.say(tap("lang:en")))
@@ -265,7 +265,7 @@ def test_three_districts_are_buttons_four_are_a_list() -> None:
     chat = at_step("district")
     assert chat.current.step == "district"
     d4 = (*CHOICES["districts"], Choice(id="varanasi", labels={"hi": "वाराणसी", "en": "Varanasi"}))
-    chat = Chat(definition({**CHOICES, "districts": d4}))
+    chat = Chat(definition_v1({**CHOICES, "districts": d4}))
     chat.say(text("Hi"))
     chat.say(tap("lang:hi"))
     menu = only(chat.say(text("jua")))
@@ -433,7 +433,7 @@ def test_confirm_wrong_reply_repeats_the_summary() -> None:
 @pytest.mark.parametrize("where", ["language", "category", "description", "media", "confirm"])
 def test_cancel_anywhere(word: str, where: str) -> None:
     if where == "language":
-        chat = Chat(definition())
+        chat = Chat(definition_v1())
         chat.say(text("Hi"))
     else:
         chat = at_step(where) if where != "category" else at_category()
@@ -555,7 +555,7 @@ def test_engine_is_deterministic() -> None:
         state = None
         out: list[object] = []
         for n, event in enumerate(events):
-            state, effects = step(definition(), state, event, T0 + timedelta(seconds=7 * n))
+            state, effects = step(definition_v1(), state, event, T0 + timedelta(seconds=7 * n))
             out.append((state.to_json(), effects))
         return out
 
@@ -564,7 +564,7 @@ def test_engine_is_deterministic() -> None:
 
 def test_unknown_step_after_a_questionnaire_change_starts_again() -> None:
     state = State(questionnaire="tip", version=0, step="no_longer_exists", language="en")
-    new, effects = step(definition(), state, text("hello"), T0)
+    new, effects = step(definition_v1(), state, text("hello"), T0)
     assert new.step == "language" and isinstance(effects[0], Reply)
 
 
@@ -578,14 +578,14 @@ def test_naive_and_aware_times_do_not_crash() -> None:
 def test_caller_synonyms_match_only_a_whole_message() -> None:
     extra = {"cow_smuggling": ("gai",), "illegal_mining": ("truck",)}
     cats = tuple(Choice(c.id, c.labels, c.descriptions, extra.get(c.id, ())) for c in CATEGORIES)
-    chat = Chat(definition({**CHOICES, "categories": cats}))
+    chat = Chat(definition_v1({**CHOICES, "categories": cats}))
     chat.say(text("Hi"))
     chat.say(tap("lang:en"))
     chat.say(text("ho gai chori mere ghar me"))  # an everyday word inside a sentence: no match
     assert chat.current.step == "category"
     chat.say(text("truck me gaay bhari thi"))  # the questionnaire keyword "gaay" decides
     assert chat.current.answer("category") == "cow_smuggling"
-    chat = Chat(definition({**CHOICES, "categories": cats}))
+    chat = Chat(definition_v1({**CHOICES, "categories": cats}))
     chat.say(text("Hi"))
     chat.say(tap("lang:en"))
     chat.say(text("Truck"))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from satark.engine import Buttons, Cancelled, CollectMedia, Event, ListMenu, Submit
 
-from .helpers import Chat, assert_golden, definition, photo, tap, text, transcript
+from .helpers import Chat, assert_golden, definition_v1, photo, tap, text, transcript
 
 
 def test_hindi_by_taps_from_hi_to_submit() -> None:
-    chat = Chat(definition())
+    chat = Chat(definition_v1())
     welcome = chat.say(text("Hi"))
     assert len(welcome) == 1 and isinstance(welcome[0], Buttons)
     assert [o.id for o in welcome[0].options] == ["lang:hi", "lang:en"]
@@ -40,7 +40,7 @@ def test_hindi_by_taps_from_hi_to_submit() -> None:
 
 
 def test_english_by_typing_from_hello_to_submit() -> None:
-    chat = Chat(definition())
+    chat = Chat(definition_v1())
     chat.say(text("hello"))
     chat.say(text("2"))
     assert chat.current.language == "en"
@@ -59,7 +59,7 @@ def test_english_by_typing_from_hello_to_submit() -> None:
 
 
 def test_conversation_started_by_a_photo_with_caption() -> None:
-    chat = Chat(definition())
+    chat = Chat(definition_v1())
     effects = chat.send(photo("p1", caption="Truck full of cows parked near the canal bridge every night"))
     assert isinstance(effects[0], CollectMedia) and effects[0].media_id == "p1"
     chat.say(tap("lang:en", "English"))
@@ -79,7 +79,7 @@ def test_conversation_started_by_a_photo_with_caption() -> None:
 
 
 def test_hindi_typed_with_detours() -> None:
-    chat = Chat(definition())
+    chat = Chat(definition_v1())
     chat.say(text("नमस्ते"))
     chat.say(text("kya hai"))  # not a language: a short bilingual re-prompt
     chat.say(text("हिंदी"))
@@ -103,7 +103,7 @@ def test_hindi_typed_with_detours() -> None:
 
 
 def test_english_cancel_at_confirm() -> None:
-    chat = Chat(definition())
+    chat = Chat(definition_v1())
     chat.say(text("hi"))
     chat.say(tap("lang:en"))
     chat.say(tap("category#page1"))
