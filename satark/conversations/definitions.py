@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from satark.engine import Choice, Definition, load_definition
-from satark.geography.models import District
+from satark.geography.models import District, Place, PoliceStation
 from satark.tips.models import Category
 
 DATA = Path(__file__).resolve().parent
-QUESTIONNAIRE = "tip.v1.json"
+QUESTIONNAIRE = "tip.v2.json"
 _lock = threading.Lock()
 
 
@@ -34,7 +34,46 @@ def choices() -> dict[str, list[Choice]]:
     districts = [
         Choice(id=d.code, labels=dict(d.name), synonyms=(d.code,)) for d in District.objects.order_by("order", "code")
     ]
-    return {"categories": categories, "districts": districts}
+    return {"categories": categories, "districts": districts, "places": places()}
+
+
+KIND_LABELS = {
+    "station": {"hi": "थाना", "en": "Police station"},
+    "tehsil": {"hi": "तहसील", "en": "Tehsil"},
+    "block": {"hi": "ब्लॉक", "en": "Block"},
+}
+
+
+def places() -> list[Choice]:
+    """Police stations, tehsils and blocks of the range, with their other spellings, for the place step."""
+    found: list[Choice] = []
+    for station in PoliceStation.objects.filter(active=True).select_related("district"):
+        found.append(
+            Choice(
+                id=station.code,
+                labels=dict(station.name),
+                descriptions={
+                    lang: f"{KIND_LABELS['station'][lang]}, {station.district.label(lang)}" for lang in ("hi", "en")
+                },
+                synonyms=tuple(station.aliases),
+                group=station.district.code,
+                kind="station",
+            )
+        )
+    for place in Place.objects.select_related("district"):
+        found.append(
+            Choice(
+                id=place.code,
+                labels=dict(place.name),
+                descriptions={
+                    lang: f"{KIND_LABELS[place.kind][lang]}, {place.district.label(lang)}" for lang in ("hi", "en")
+                },
+                synonyms=tuple(place.aliases),
+                group=place.district.code,
+                kind=place.kind,
+            )
+        )
+    return found
 
 
 _cache: dict[str, Any] = {}
@@ -45,6 +84,8 @@ def get_definition() -> Definition:
     fingerprint = (
         tuple(Category.objects.filter(active=True).values_list("code", "title", "synonyms")),
         tuple(District.objects.values_list("code", "name")),
+        tuple(PoliceStation.objects.filter(active=True).values_list("code", "aliases")),
+        Place.objects.count(),
     )
     key = json.dumps(fingerprint, sort_keys=True, default=str)
     with _lock:

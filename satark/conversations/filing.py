@@ -16,18 +16,14 @@ from .models import Conversation
 
 
 def _location(answers: Mapping[str, str]) -> tuple[float, float] | None:
-    for key, value in answers.items():
-        if key.endswith("_lat") and value:
-            lon = answers.get(key.removesuffix("_lat") + "_lon", "")
-            try:
-                return float(value), float(lon)
-            except ValueError:
-                continue
-    return None
+    try:
+        return float(answers["location_lat"]), float(answers["location_lon"])
+    except (KeyError, ValueError):
+        return None
 
 
 def _station(answers: Mapping[str, str], hint: str) -> str:
-    candidates = [v for k, v in answers.items() if (k.endswith("_place") or k == "station") and v]
+    candidates = [answers.get("location_place", "")]
     for code in [*candidates, hint]:
         if code and PoliceStation.objects.filter(code=code).exists():
             return code
@@ -35,16 +31,14 @@ def _station(answers: Mapping[str, str], hint: str) -> str:
 
 
 def _occurred(answers: Mapping[str, str]) -> tuple[datetime | None, str]:
-    for key in ("when", "time", "occurred"):
-        if key in answers:
-            when = parse_datetime(answers[key]) if answers[key] else None
-            return when, answers.get(f"{key}_text", "") or answers[key]
-    return None, ""
+    value = answers.get("time") or answers.get("time_from") or ""
+    when = parse_datetime(value) if value else None
+    return when, answers.get("time_text", "")
 
 
 def draft_from(conversation: Conversation, answers: Mapping[str, str], language: str, *, partial: bool) -> TipDraft:
     occurred_at, occurred_text = _occurred(answers)
-    place_text = next((v for k, v in answers.items() if k.endswith("_text") and k.startswith(("place", "where"))), "")
+    place_text = answers.get("location_text", "") or answers.get("location_name", "")
     return TipDraft(
         category_code=answers.get("category", "other"),
         district_code=answers.get("district", "") or conversation.prefill_district,

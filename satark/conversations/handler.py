@@ -13,12 +13,14 @@ from satark.engine import (
     Buttons,
     Cancelled,
     CollectMedia,
+    Definition,
     Event,
     ListMenu,
     LocationRequest,
     Message,
     Reply,
     State,
+    StatusRequest,
     Submit,
     Text,
     step,
@@ -29,6 +31,7 @@ from satark.media.pipeline import register as register_media
 from satark.messaging.outbound import queue_message
 from satark.messaging.types import InboundMessage
 from satark.posters.lookup import resolve_prefill
+from satark.tips.models import Tip
 
 from .definitions import get_definition
 from .filing import file_tip
@@ -79,6 +82,21 @@ def to_payload(message: Message) -> dict[str, Any]:
     raise TypeError(f"unknown message {type(message).__name__}")
 
 
+def status_text(definition: Definition, reporter_ref: str, state: State) -> str:
+    """The reporter's own tips with a neutral status (nothing about what they were about)."""
+    language = state.language or definition.languages[0]
+    tips = list(Tip.objects.filter(reporter_ref=reporter_ref).order_by("-created_at")[:10])
+    if not tips:
+        return definition.text(language, "status_none")
+    lines = [
+        definition.text(
+            language, "status_closed" if t.status == Tip.Status.CLOSED else "status_open", reference=t.reference
+        )
+        for t in tips
+    ]
+    return "\n".join([definition.text(language, "status_header"), *lines])
+
+
 def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
     if message.kind == "system":
         return  # number changes are applied by the vault on receipt; nothing to say to anyone
@@ -106,6 +124,8 @@ def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
     conversation.active = not new_state.finished
     conversation.save()
 
+    # A status request is answered before the question the engine repeats after it.
+    effects = tuple(sorted(effects, key=lambda e: not isinstance(e, StatusRequest)))
     for effect in effects:
         if isinstance(effect, Reply):
             queue_message(sender_ref, to_payload(effect.message))
@@ -127,6 +147,8 @@ def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
             )
         elif isinstance(effect, Cancelled):
             discard_unsubmitted(conversation.pk)
+        elif isinstance(effect, StatusRequest):
+            queue_message(sender_ref, {"type": "text", "body": status_text(definition, sender_ref, new_state)})
 
 
 def media_rejected(asset: MediaAsset) -> None:

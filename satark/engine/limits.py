@@ -46,6 +46,11 @@ ENGINE_KEYS = (
     "submitted",  # sent by the shell after it has filed the tip
     "media_too_large",  # sent by the shell when a file is refused after download
     "media_unreadable",
+    "reminder",  # sent by the shell to a conversation that went quiet
+    "submitted_partial",  # ... and when it files what a quiet conversation had
+    "limit_reached",  # ... when a reporter is over the day's limit of reports
+    "status_open",  # ... a line of the status answer: a tip still being handled
+    "status_closed",  # ... a line of the status answer: a tip that is closed
     "unsupported",
     "sticker",
     "contacts",
@@ -85,6 +90,9 @@ ENGINE_KEYS = (
 ENGINE_PARAMS: Mapping[str, frozenset[str]] = {
     "media_limit": frozenset({"limit"}),
     "submitted": frozenset({"reference"}),
+    "submitted_partial": frozenset({"reference"}),
+    "status_open": frozenset({"reference"}),
+    "status_closed": frozenset({"reference"}),
     "place_confirm": frozenset({"place"}),
     "place_pin": frozenset({"value"}),
 }

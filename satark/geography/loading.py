@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
-from .models import Circle, District, PoliceStation, Range
+from .models import Circle, District, Place, PoliceStation, Range
 
 
 class ReferenceDataError(ValueError):
@@ -29,6 +29,7 @@ class LoadReport:
     stations: int = 0
     circles: int = 0
     deactivated: int = 0
+    places: int = 0
 
 
 def slug(text: str) -> str:
@@ -114,7 +115,48 @@ def load_geography(folder: Path) -> LoadReport:
                 },
             )
             report.stations += 1
+    report.places = _load_places(folder, files, districts)
+    _load_station_aliases(folder, files)
     report.deactivated = (
         PoliceStation.objects.filter(district__range=rng, active=True).exclude(code__in=seen).update(active=False)
     )
     return report
+
+
+def _aliases(text: str) -> list[str]:
+    return [a.strip() for a in (text or "").split(";") if a.strip()]
+
+
+def _load_places(folder: Path, files: dict[str, str], districts: dict[str, District]) -> int:
+    name = files.get("places")
+    if not name:
+        return 0
+    seen = []
+    with (folder / name).open(encoding="utf-8", newline="") as handle:
+        for line_no, row in enumerate(csv.DictReader(handle), start=2):
+            district = districts.get(row["district"])
+            if district is None or row["kind"] not in Place.Kind.values:
+                raise ReferenceDataError(f"{name}:{line_no}: unknown district or kind")
+            code = f"{row['kind']}-{district.code}-{slug(row['name_en'])}"
+            Place.objects.update_or_create(
+                code=code,
+                defaults={
+                    "district": district,
+                    "kind": row["kind"],
+                    "name": {"en": row["name_en"], "hi": row["name_hi"]},
+                    "aliases": _aliases(row.get("aliases", "")),
+                },
+            )
+            seen.append(code)
+    Place.objects.filter(district__in=districts.values()).exclude(code__in=seen).delete()
+    return len(seen)
+
+
+def _load_station_aliases(folder: Path, files: dict[str, str]) -> None:
+    name = files.get("station_aliases")
+    if not name:
+        return
+    with (folder / name).open(encoding="utf-8", newline="") as handle:
+        for line_no, row in enumerate(csv.DictReader(handle), start=2):
+            if not PoliceStation.objects.filter(code=row["station_code"]).update(aliases=_aliases(row["aliases"])):
+                raise ReferenceDataError(f"{name}:{line_no}: no station {row['station_code']!r}")

@@ -57,10 +57,34 @@ class PoliceStation(models.Model):
     lon = models.FloatField(null=True, blank=True)
     coord_confidence = models.CharField(max_length=8, choices=Confidence.choices, default=Confidence.LOW)
     source = models.TextField(blank=True)
+    aliases = models.JSONField(default=list, blank=True, help_text="other spellings citizens type")
     active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["district__order", "code"]
+
+    def __str__(self) -> str:
+        return str(self.name.get("en", self.code))
+
+    def label(self, lang: str) -> str:
+        return str(self.name.get(lang) or self.name.get("en") or self.code)
+
+
+class Place(models.Model):
+    """A tehsil or block: places citizens name that are not police stations."""
+
+    class Kind(models.TextChoices):
+        TEHSIL = "tehsil"
+        BLOCK = "block"
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="places")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    code = models.CharField(max_length=80, unique=True)
+    name = models.JSONField()
+    aliases = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["district__order", "kind", "code"]
 
     def __str__(self) -> str:
         return str(self.name.get("en", self.code))

@@ -41,8 +41,10 @@ class TipRejected(ValueError):
 def check_submit_tip(draft: TipDraft) -> tuple[Category, District | None, PoliceStation | None]:
     # An inactive category is still accepted: it may have been retired while the reporter was answering.
     category = Category.objects.filter(code=draft.category_code).first()
+    if category is None:  # never lose a tip over a code the configuration no longer knows
+        category = Category.objects.filter(code="other").first()
     if category is None:
-        raise TipRejected(f"unknown category {draft.category_code!r}")
+        raise TipRejected(f"unknown category {draft.category_code!r} and no 'other' category")
     station = PoliceStation.objects.select_related("district").filter(code=draft.station_code).first()
     district = District.objects.select_related("range").filter(code=draft.district_code).first()
     if district is None and station is not None:

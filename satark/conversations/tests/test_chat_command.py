@@ -13,12 +13,18 @@ pytestmark = pytest.mark.django_db
 
 def test_a_whole_report_can_be_made_in_the_console(monkeypatch: pytest.MonkeyPatch) -> None:
     f.load_reference()
-    script = (
-        "\n".join(
-            ["hi", "2", "jua", "gazipur", "Every night they gamble behind the bus stand", "/photo", "1", "1", "/quit"]
-        )
-        + "\n"
-    )
+    answers = [
+        "hi", "2", "jua", "gazipur",  # language, category, district
+        "karanda", "1",  # the place, typed, then "yes, that one"
+        "today",  # when
+        "1", "1", "every evening after 7", "1",  # the gambling questions: kind, place, timings, how many
+        "Every night they gamble behind the bus stand",
+        "2",  # police involved: no
+        "/photo", "1",  # a photo, then Done
+        "1",  # Submit
+        "/quit",
+    ]  # fmt: skip
+    script = "\n".join(answers) + "\n"
     monkeypatch.setattr(sys, "stdin", io.StringIO(script))
     out = io.StringIO()
     call_command("chat", stdout=out)
@@ -26,3 +32,4 @@ def test_a_whole_report_can_be_made_in_the_console(monkeypatch: pytest.MonkeyPat
     assert "112" in text  # the welcome
     assert "Gambling/betting" in text
     assert "[Submit:" in text and "'category': 'gambling'" in text and "'district': 'ghazipur'" in text
+    assert "'location_place': 'ghazipur-karanda'" in text and "'police_involved': 'no'" in text

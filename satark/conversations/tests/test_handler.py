@@ -47,6 +47,28 @@ def reference() -> None:
     f.load_reference()
 
 
+def answer_until(step_prefix: str, *, place: str = "karanda", limit: int = 25) -> dict:  # type: ignore[type-arg]
+    """Answer whatever the bot asks, like a patient citizen, until it offers `step_prefix` buttons: the
+    place by name, the time as "now", the first option of any question, a sentence for free text."""
+    for _ in range(limit):
+        reply = last_reply()
+        ids = option_ids(reply)
+        if any(i.startswith(step_prefix) for i in ids):
+            return reply  # type: ignore[no-any-return]
+        if reply["type"] == "location_request":
+            handle_inbound(REF, msg(text=place))
+        elif "location:yes" in ids:
+            handle_inbound(REF, msg("choice", choice_id="location:yes", choice_title="Yes"))
+        elif "time:now" in ids:
+            handle_inbound(REF, msg("choice", choice_id="time:now", choice_title="Now"))
+        elif ids:
+            first = next(i for i in ids if "#page" not in i)
+            handle_inbound(REF, msg("choice", choice_id=first, choice_title=first))
+        else:
+            handle_inbound(REF, msg(text="About ten people, every evening after seven"))
+    raise AssertionError(f"never reached {step_prefix}: {last_reply()}")
+
+
 def test_typed_hinglish_answers_file_a_tip_with_its_photos() -> None:
     handle_inbound(REF, msg(text="hi"))
     assert option_ids(last_reply()) == ["lang:hi", "lang:en"]
@@ -56,7 +78,7 @@ def test_typed_hinglish_answers_file_a_tip_with_its_photos() -> None:
     handle_inbound(REF, msg(text="jua"))
     assert last_reply()["type"] == "buttons"  # three districts fit in buttons
     handle_inbound(REF, msg(text="gazipur"))
-    handle_inbound(REF, msg(text="Every night people gamble behind the bus stand near the temple"))
+    answer_until("media:")
     handle_inbound(REF, photo("m1"))
     handle_inbound(REF, photo("m2"))
     acks = OutboxItem.objects.filter(recipient_ref=REF).count()
@@ -69,6 +91,9 @@ def test_typed_hinglish_answers_file_a_tip_with_its_photos() -> None:
     tip = Tip.objects.get()
     assert tip.district is not None
     assert (tip.category.code, tip.district.code, tip.language) == ("gambling", "ghazipur", "en")
+    assert tip.station is not None and tip.station.code == "ghazipur-karanda"  # typed "karanda", confirmed
+    assert tip.occurred_at is not None and tip.occurred_text  # "now"
+    assert tip.answers["police_involved"] in ("yes", "no", "unknown")
     assert tip.reference in last_reply()["body"] and tip.reporter_ref == REF
     assert sorted(MediaAsset.objects.filter(tip=tip).values_list("external_id", flat=True)) == ["m1", "m2"]
     assert not Conversation.objects.get().active
@@ -105,8 +130,43 @@ def test_a_poster_prefill_routes_the_tip_to_its_station() -> None:
     handle_inbound(REF, msg(text="english"))
     handle_inbound(REF, msg(text="jua"))
     handle_inbound(REF, msg(text="gazipur"))
-    handle_inbound(REF, msg(text="People gamble every night behind the Karanda market"))
+    handle_inbound(REF, msg(text="skip"))  # does not know the place: the poster's station is used
+    answer_until("media:")
     handle_inbound(REF, msg("choice", choice_id="media:skip", choice_title="Skip"))
     handle_inbound(REF, msg("choice", choice_id="confirm:yes", choice_title="Submit"))
     tip = Tip.objects.get()
     assert tip.station == karanda
+
+
+def test_status_lists_the_reporters_own_tips_neutrally() -> None:
+    earlier = f.tip("ghazipur", "illegal_arms", description="katta")
+    earlier.reporter_ref = REF
+    earlier.save()
+    handle_inbound(REF, msg(text="hi"))
+    handle_inbound(REF, msg(text="hindi"))
+    handle_inbound(REF, msg(text="status"))
+    replies = [o.payload for o in OutboxItem.objects.filter(recipient_ref=REF).order_by("id")][-2:]
+    assert earlier.reference in replies[0]["body"] and "हथियार" not in replies[0]["body"]
+    assert replies[1]["type"] == "list"  # then the question it was on, again
+
+
+def test_urgent_words_get_112_at_once_and_the_tip_is_flagged() -> None:
+    handle_inbound(REF, msg(text="hi"))
+    handle_inbound(REF, msg(text="english"))
+    handle_inbound(REF, msg(text="firing ho rahi hai abhi gaon mein"))
+    assert any("112" in o.payload.get("body", "") for o in OutboxItem.objects.filter(recipient_ref=REF))
+    handle_inbound(REF, msg(text="arms"))
+    handle_inbound(REF, msg(text="jaunpur"))
+    answer_until("media:", place="kerakat")
+    handle_inbound(REF, msg("choice", choice_id="media:skip", choice_title="Skip"))
+    handle_inbound(REF, msg("choice", choice_id="confirm:yes", choice_title="Submit"))
+    assert Tip.objects.get().urgent
+
+
+def test_a_blocked_reporter_gets_no_answer() -> None:
+    from satark.abuse.actions import block
+
+    user = f.dig_office()
+    block(REF, by_user=user, reason="sent abuse 40 times", tip_reference="VNS-22222")
+    handle_inbound(REF, msg(text="hi"))
+    assert not OutboxItem.objects.filter(recipient_ref=REF).exists()

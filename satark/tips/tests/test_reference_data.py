@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from satark.geography.models import District, PoliceStation
+from satark.geography.models import District, Place, PoliceStation
 from satark.geography.selectors import district_at
 from satark.tips.models import Category
 
@@ -25,6 +25,8 @@ def test_varanasi_range_loads_and_reloads_idempotently() -> None:
     assert kotwali.name["hi"] == "कोतवाली जौनपुर" and kotwali.coord_confidence == "medium"
     assert Category.objects.count() == 11
     assert Category.objects.get(code="serious_crime").serious_crime
+    assert Place.objects.filter(kind="tehsil").count() == 18 and Place.objects.filter(kind="block").count() == 31
+    assert "Mughalsarai" in PoliceStation.objects.get(code="chandauli-kotwali-mughalsarai-pt-ddu-nagar").aliases
     assert all(len(c.title[lang]) <= 20 for c in Category.objects.all() for lang in ("en", "hi"))
     call_command("load_reference", verbosity=0)
     assert PoliceStation.objects.count() == 75 and Category.objects.count() == 11
@@ -44,6 +46,8 @@ def test_another_region_loads_from_its_own_folder(tmp_path: Path) -> None:
     config = json.loads((folder / "range.json").read_text(encoding="utf-8"))
     config["code"], config["reference_prefix"] = "TST", "TST"
     config["districts"] = config["districts"][:1]
+    config["files"].pop("places")  # this test region has no tehsils, blocks or aliases
+    config["files"].pop("station_aliases")
     (folder / "range.json").write_text(json.dumps(config), encoding="utf-8")
     (folder / "stations.csv").write_text(
         "district_en,district_hi,thana_en,thana_hi,circle_en,lat,lon,source,confidence\n"

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from . import abandon
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def sweep_quiet_conversations() -> None:
+    abandon.sweep(timezone.now())
