@@ -39,12 +39,18 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/tip_list.html", {"page": page, "profile": profile, "total": tips.count()})
 
 
-HIDDEN_ANSWERS = ("description", "category", "district")
+# Shown elsewhere on the page already (category, district, place, pin, time, police involvement).
+HIDDEN_ANSWERS = ("description", "category", "district", "police_involved", "urgent")
+HIDDEN_PREFIXES = ("location", "time")
 ACTION_FORMS = {"assign": AssignForm, "send_back": ReasonForm, "close": CloseForm, "reopen": ReasonForm}
 
 
 def _tip_page(request: HttpRequest, tip: Tip, forms: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
-    answers = [(k, v) for k, v in tip.answers.items() if k not in HIDDEN_ANSWERS]
+    answers = [
+        (k.replace("_", " "), v)
+        for k, v in tip.answers.items()
+        if k not in HIDDEN_ANSWERS and not k.startswith(HIDDEN_PREFIXES)
+    ]
     allowed = [a for a in allowed_actions(tip.status) if a in ACTION_FORMS] if can_handle_cases(request.user) else []
     forms = forms or {}
     action_forms = {

@@ -92,3 +92,26 @@ class Phone:
         return self.send(
             type="image", data_base64=base64.b64encode(content).decode(), mime_type="image/jpeg", caption=caption
         )
+
+    def answer_until(self, prefix: str, *, place: str, text: str, limit: int = 25) -> list[dict[str, Any]]:
+        """Answer like a patient citizen until the bot offers a button whose id starts with `prefix`:
+        the place by name (and "yes, that one"), the time as "now", the first option of any question,
+        `text` for a free-text question."""
+        for _ in range(limit):
+            bot = self.bot_messages()
+            last = bot[-1]["payload"]
+            ids = [o["id"] for o in options_of(last)]
+            if any(i.startswith(prefix) for i in ids):
+                return bot
+            interactive = last.get("interactive") or {}
+            if interactive.get("type") == "location_request_message":
+                self.say(place)
+            elif "location:yes" in ids:
+                self.tap("location:yes")
+            elif "time:now" in ids:
+                self.tap("time:now")
+            elif ids:
+                self.tap(next(i for i in ids if "#page" not in i))
+            else:
+                self.say(text)
+        raise AssertionError(f"the bot never offered {prefix}")

@@ -73,8 +73,34 @@ def test_hindi_tip_from_the_browser_phone_reaches_the_right_sp_office(
     tap("lang:hi")
     phone.locator("button.list-open").last.click()
     phone.locator("button.list-row", has_text="सट्टा").last.click()
-    tap("district:chandauli")
-    send_text(DESCRIPTION)
+    bot = phone.locator(".msg.out")
+
+    def answer(action: Any) -> None:
+        """Act, then wait for the bot's answer (one message or a pair, e.g. a note and the next question)."""
+        before = bot.count()
+        action()
+        expect(bot).not_to_have_count(before)
+        settled = bot.count()
+        page.wait_for_timeout(600)
+        while bot.count() != settled:
+            settled = bot.count()
+            page.wait_for_timeout(600)
+
+    answer(lambda: tap("district:chandauli"))
+    answer(lambda: send_text("मुगलसराय"))  # another spelling of PDDU Nagar's kotwali
+    answer(lambda: tap("location:yes"))
+    answer(lambda: tap("time:now"))
+    for _ in range(12):  # the category's own questions: the first option, or words
+        if phone.locator('button.reply-button[data-id="media:skip"]').count():
+            break
+        last = bot.last
+        if last.locator("button.reply-button").count():
+            answer(lambda: last.locator("button.reply-button").first.click())
+        elif last.locator("button.list-open").count():
+            last.locator("button.list-open").click()
+            answer(lambda: last.locator("button.list-row").first.click())
+        else:
+            answer(lambda: send_text(DESCRIPTION))
     expect(phone.locator('button.reply-button[data-id="media:skip"]')).to_have_count(1)
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(photo_with_gps("navy"))
@@ -97,6 +123,7 @@ def test_hindi_tip_from_the_browser_phone_reaches_the_right_sp_office(
     expect(row).to_contain_text("सट्टा")
     row.locator("a").click()
     expect(dashboard.locator("[data-testid=tip-description]")).to_have_text(DESCRIPTION)
+    expect(dashboard.locator("dl.facts").first).to_contain_text("Mughalsarai")
     image = dashboard.locator("[data-testid=tip-photo]")
     for _ in range(60):  # the photo is fetched by the consumer in the background
         if image.count():

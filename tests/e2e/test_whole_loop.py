@@ -24,7 +24,7 @@ def file_tip_in_hindi(product: Running, number: str) -> str:
     phone.tap("lang:hi")
     phone.tap("जुआ")
     phone.tap("गाजीपुर")
-    phone.say(DESCRIPTION)
+    phone.answer_until("media:", place="करंडा", text=DESCRIPTION)
     before = len(phone.bot_messages())
     phone.send_photo(photo_with_gps(), caption="")
     phone.wait(before + 1)
@@ -57,7 +57,7 @@ def test_citizen_files_a_hindi_tip_and_only_the_right_offices_see_it(product: Ru
     listing = ghazipur.get("/dashboard/").text
     assert reference in listing
     detail = ghazipur.get(f"/dashboard/tips/{reference}/").text
-    assert DESCRIPTION in detail and "Gambling/betting" in detail
+    assert DESCRIPTION in detail and "Gambling/betting" in detail and "Karanda" in detail
     photo_url = wait_for_photo(ghazipur, reference)
     photo = ghazipur.get(photo_url)
     assert photo.status_code == 200 and photo.content[:3] == b"\xff\xd8\xff"
