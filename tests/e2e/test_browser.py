@@ -95,10 +95,10 @@ def test_hindi_tip_from_the_browser_phone_reaches_the_right_sp_office(
             break
         last = bot.last
         if last.locator("button.reply-button").count():
-            answer(lambda: last.locator("button.reply-button").first.click())
+            answer(last.locator("button.reply-button").first.click)
         elif last.locator("button.list-open").count():
             last.locator("button.list-open").click()
-            answer(lambda: last.locator("button.list-row").first.click())
+            answer(last.locator("button.list-row").first.click)
         else:
             answer(lambda: send_text(DESCRIPTION))
     expect(phone.locator('button.reply-button[data-id="media:skip"]')).to_have_count(1)

@@ -18,8 +18,14 @@ pytestmark = pytest.mark.django_db
 
 
 def conversation(ref: str, answers: dict[str, str], quiet: timedelta, media: tuple[str, ...] = ()) -> Conversation:
-    state = {"questionnaire": "tip", "version": 2, "step": "description", "language": "hi", "answers": answers,
-             "media": list(media)}
+    state = {
+        "questionnaire": "tip",
+        "version": 2,
+        "step": "description",
+        "language": "hi",
+        "answers": answers,
+        "media": list(media),
+    }
     c = Conversation.objects.create(reporter_ref=ref, questionnaire="tip.v2", state=state)
     Conversation.objects.filter(pk=c.pk).update(updated_at=timezone.now() - quiet)
     return c
@@ -35,8 +41,11 @@ def test_one_reminder_then_a_partial_tip_or_a_quiet_close() -> None:
     now = timezone.now()
     fresh = conversation("rp_fresh", {"category": "gambling"}, timedelta(minutes=30))
     quiet = conversation("rp_quiet", {"category": "gambling"}, timedelta(hours=3))
-    worth = conversation("rp_worth", {"category": "illegal_arms", "district": "jaunpur",
-                                      "description": "katta bikta hai"}, timedelta(hours=23))
+    worth = conversation(
+        "rp_worth",
+        {"category": "illegal_arms", "district": "jaunpur", "description": "katta bikta hai"},
+        timedelta(hours=23),
+    )
     empty = conversation("rp_empty", {}, timedelta(hours=23))
 
     report = sweep(now)
@@ -57,8 +66,12 @@ def test_one_reminder_then_a_partial_tip_or_a_quiet_close() -> None:
 
 def test_a_partial_tip_without_a_district_goes_to_the_dig_office_only() -> None:
     f.load_reference()
-    conversation("rp_nowhere", {"category": "narcotics_unknown", "description": "smack bikti hai"},
-                 timedelta(hours=23), media=("m1",))
+    conversation(
+        "rp_nowhere",
+        {"category": "narcotics_unknown", "description": "smack bikti hai"},
+        timedelta(hours=23),
+        media=("m1",),
+    )
     sweep(timezone.now())
     tip = Tip.objects.get(reporter_ref="rp_nowhere")
     assert tip.district is None and tip.category.code == "other"  # an unknown category files as "other"
