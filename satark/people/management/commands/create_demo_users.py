@@ -11,7 +11,15 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from satark.geography.models import District
-from satark.people.models import Role, StaffProfile
+from satark.people.models import Officer, Role, StaffProfile
+from satark.vault.api import reference_for
+
+# Simulator numbers for one demo officer per district (not real numbers; the simulator is the only peer).
+DEMO_OFFICERS = [
+    ("919000000101", "Demo SI Jaunpur", "jaunpur"),
+    ("919000000102", "Demo SI Ghazipur", "ghazipur"),
+    ("919000000103", "Demo SI Chandauli", "chandauli"),
+]
 
 
 def demo_accounts() -> list[tuple[str, str, str, str | None]]:
@@ -68,3 +76,13 @@ class Command(BaseCommand):
         path.chmod(0o600)
         for line in lines:
             self.stdout.write("  " + line.replace(" ", "  /  ", 1))
+        self.stdout.write("Demo officers (add their numbers as phones in the simulator to play them):")
+        for number, name, district_code in DEMO_OFFICERS:
+            district = District.objects.filter(code=district_code).first()
+            if district is None:
+                continue
+            officer, _ = Officer.objects.update_or_create(
+                contact_ref=reference_for("whatsapp", number),
+                defaults={"name": name, "rank": "si", "district": district, "language": "hi", "active": True},
+            )
+            self.stdout.write(f"  +{number}  {officer}, {district.name.get('en')}")
