@@ -125,6 +125,9 @@ def start_product(tmp: Path) -> Iterator[Running]:
             "SATARK_VAR_DIR": str(var),
             "SATARK_MEDIA_ROOT": str(var / "media"),
             "SATARK_LOG_LEVEL": "INFO",
+            # Notices to reporters normally wait 20-180 minutes at random; here a few seconds.
+            "SATARK_NOTICE_DELAY_MIN_MINUTES": "0",
+            "SATARK_NOTICE_DELAY_MAX_MINUTES": "0.05",
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -169,6 +172,11 @@ class Staff:
 
     def get(self, path: str) -> httpx.Response:
         return self.client.get(path)
+
+    def post(self, path: str, data: dict[str, Any]) -> httpx.Response:
+        token = self.client.cookies.get("csrftoken", "")
+        base = str(self.client.base_url).rstrip("/")
+        return self.client.post(path, data={**data, "csrfmiddlewaretoken": token}, headers={"Referer": base + path})
 
 
 def outbound(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,0 +1,62 @@
+"""The case loop through real processes: the SP office assigns over HTTP, the officer works the task on
+WhatsApp (the simulator), the office closes, and the reporter gets the neutral notice."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from satark.core import testing as t
+
+from .phone import Phone, body_of
+from .stackfixture import Running, Staff
+from .test_whole_loop import file_tip_in_hindi
+
+pytestmark = pytest.mark.e2e
+OFFICER = "919000000102"  # the demo officer of Ghazipur
+
+
+def test_assignment_report_closure_and_the_reporters_notice(product: Running) -> None:
+    citizen_number = "919000000321"
+    reference = file_tip_in_hindi(product, citizen_number)
+    citizen = Phone(product.sim(), citizen_number)
+    officer = Phone(product.sim(), OFFICER, profile_name="SI Ghazipur")
+    office = Staff(product.stack.web_url, "sp.ghazipur", product.logins["sp.ghazipur"])
+
+    page = office.get(f"/dashboard/tips/{reference}/").text
+    option = re.search(r'<option value="(\d+)">[^<]*Demo SI Ghazipur', page)
+    assert option, "the district's officer is offered for assignment"
+    assert office.post(f"/dashboard/tips/{reference}/assign/", {"officer": option.group(1)}).status_code == 200
+
+    task = officer.wait(1)[0]["payload"]
+    # The officer never wrote to us: outside the window the task goes as the approved template.
+    assert task["type"] == "template" and task["template"]["name"] == "satark_officer_task"
+    params = [p["text"] for p in task["template"]["components"][0]["parameters"]]
+    assert params[0] == reference
+    officer.send(
+        type="button",
+        payload=f"task:accept:{reference}",
+        text="स्वीकार करें",
+        context_id=officer.bot_messages()[0]["wamid"],
+    )
+    accepted = officer.wait(2)
+    assert reference in body_of(accepted[-1]["payload"])
+    officer.say("मौके पर छापा मारा, 3 लोग पकड़े गए")
+    officer.tap("report:submit")
+    assert "कार्यालय को भेज दी गई" in body_of(officer.bot_messages()[-1]["payload"])
+
+    detail = office.get(f"/dashboard/tips/{reference}/").text
+    assert "3 लोग पकड़े गए" in detail and "Action reported" in detail
+    closed = office.post(f"/dashboard/tips/{reference}/close/", {"outcome": "action_taken", "reason": "GD 12/2026"})
+    assert closed.status_code == 200 and "Closed" in closed.text
+
+    before = len(citizen.bot_messages())
+    deadline = time.monotonic() + 40
+    while len(citizen.bot_messages()) == before and time.monotonic() < deadline:
+        time.sleep(0.5)
+    notice = body_of(citizen.bot_messages()[-1]["payload"])
+    assert reference in notice and "कार्रवाई" in notice
+    assert "जुआ" not in notice and "गाजीपुर" not in notice and "करंडा" not in notice  # neutral
+    assert t.SENTINEL_PHONE not in product.dump_database()
