@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
 from satark.geography.models import PoliceStation
@@ -48,7 +49,8 @@ def draft_from(conversation: Conversation, answers: Mapping[str, str], language:
         language=language,
         reporter_ref=conversation.reporter_ref,
         questionnaire=conversation.questionnaire,
-        police_involved=answers.get("police_involved", "") in ("yes", "true", "1"),
+        police_involved=answers.get("police_involved", "") in ("yes", "true", "1")
+        or answers.get("category", "") in settings.SATARK_POLICE_INVOLVED_CATEGORIES,
         location=_location(answers),
         place_text=place_text,
         occurred_at=occurred_at,

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from satark.abuse import actions as abuse
 from satark.audit.actions import record
 from satark.audit.models import AuditEvent
 from satark.media.selectors import derivative_file, media_of, report_media
@@ -43,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
 HIDDEN_ANSWERS = ("description", "category", "district", "police_involved", "urgent")
 HIDDEN_PREFIXES = ("location", "time")
 ACTION_FORMS = {"assign": AssignForm, "send_back": ReasonForm, "close": CloseForm, "reopen": ReasonForm}
+ABUSE_ACTIONS = ("block_reporter", "unblock_reporter")
 
 
 def _tip_page(request: HttpRequest, tip: Tip, forms: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
@@ -56,6 +58,7 @@ def _tip_page(request: HttpRequest, tip: Tip, forms: dict[str, Any] | None = Non
     action_forms = {
         a: forms.get(a) or (ACTION_FORMS[a](tip=tip) if a == "assign" else ACTION_FORMS[a]()) for a in allowed
     }
+    reporter_blocked = abuse.is_blocked(tip.reporter_ref) if tip.reporter_ref.startswith("rp_") else False
     reports = list(tip.reports.select_related("officer").all())
     report_files = report_media(tip)
     timeline = AuditEvent.objects.filter(object_type="tip", object_id=tip.reference).exclude(
@@ -72,6 +75,9 @@ def _tip_page(request: HttpRequest, tip: Tip, forms: dict[str, Any] | None = Non
             "action_forms": action_forms,
             "reports": [(r, report_files.get(r.pk, [])) for r in reports],
             "timeline": timeline,
+            "can_block": can_handle_cases(request.user),
+            "reporter_blocked": reporter_blocked,
+            "block_form": ReasonForm(),
         },
         status=status,
     )
@@ -89,9 +95,11 @@ def tip_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def tip_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     _require_reader(request)
-    if not can_handle_cases(request.user) or action not in ACTION_FORMS:
+    if not can_handle_cases(request.user) or action not in (*ACTION_FORMS, *ABUSE_ACTIONS):
         raise PermissionDenied("This account cannot do that.")
     tip = get_tip_for(request.user, reference)
+    if action in ABUSE_ACTIONS:
+        return _abuse_action(request, tip, action)
     form_class = ACTION_FORMS[action]
     form = form_class(request.POST, tip=tip) if action == "assign" else form_class(request.POST)
     if not form.is_valid():
@@ -126,3 +134,19 @@ def tip_media(request: HttpRequest, reference: str, asset_id: str) -> FileRespon
     response = FileResponse(path.open("rb"), content_type=content_type, as_attachment=not is_image, filename=path.name)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _abuse_action(request: HttpRequest, tip: Tip, action: str) -> HttpResponse:
+    """Block or unblock whoever sent this tip, without anyone learning who that is: the reporter's
+    reference is looked up here, server-side, and never leaves this function."""
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _tip_page(request, tip, status=400)
+    reason = form.cleaned_data["reason"]
+    if action == "block_reporter":
+        abuse.block_reporter_of(tip.reference, tip.reporter_ref, by_user=request.user, reason=reason)
+        messages.success(request, f"{tip.reference}: its sender is blocked (their number stays unknown).")
+    else:
+        abuse.unblock_reporter_of(tip.reference, tip.reporter_ref, by_user=request.user, reason=reason)
+        messages.success(request, f"{tip.reference}: its sender is no longer blocked.")
+    return redirect("tip-detail", reference=tip.reference)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
-from .models import District
+from .models import District, PoliceStation
 
 
 def _ring_contains(ring: Sequence[Sequence[float]], lon: float, lat: float) -> bool:
@@ -41,3 +42,19 @@ def district_at(lat: float, lon: float) -> District | None:
 
 def districts() -> list[District]:
     return list(District.objects.select_related("range").order_by("order"))
+
+
+def nearest_station(district: District, lat: float, lon: float) -> PoliceStation | None:
+    """The active station of the district nearest to a point (equirectangular distance is plenty at
+    this scale). Stations with only a proxy coordinate still count: they are the best we have."""
+    scale = math.cos(math.radians(lat))
+    rank = {"high": 0, "medium": 1, "low": 2}
+    best: tuple[float, int, PoliceStation] | None = None
+    for station in PoliceStation.objects.filter(district=district, active=True).exclude(lat=None):
+        assert station.lat is not None and station.lon is not None
+        d = round((station.lat - lat) ** 2 + ((station.lon - lon) * scale) ** 2, 10)
+        # Several stations share a proxy point (e.g. the district town): the better-placed one wins.
+        key = (d, rank.get(station.coord_confidence, 3))
+        if best is None or key < best[:2]:
+            best = (*key, station)
+    return best[2] if best else None

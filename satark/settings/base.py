@@ -195,6 +195,11 @@ SATARK_MEDIA_REJECTED_HANDLER = "satark.conversations.handler.media_rejected"
 SATARK_CASE_EVENT_HANDLERS = ["satark.conversations.officers.on_case_event"]
 # Which neutral notice (if any) the reporter gets when a tip is closed with each outcome.
 SATARK_REPORTER_NOTICE_ON_OUTCOME = {"action_taken": "action_taken"}
+# Conflict of interest: tips in these categories are treated as involving police personnel whatever the
+# reporter answered (never assigned to the named station's officers).
+SATARK_POLICE_INVOLVED_CATEGORIES = tuple(
+    c for c in env("SATARK_POLICE_INVOLVED_CATEGORIES", "extortion_corruption").split(",") if c
+)
 
 # Delivery pacing (Meta: 80 messages/s per number by default; pair rate ~1 message/6 s with bursts).
 SATARK_MAX_MESSAGES_PER_SECOND = float(env("SATARK_MAX_MESSAGES_PER_SECOND", "80"))

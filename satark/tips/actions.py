@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from satark.audit.actions import record
 from satark.core.ids import new_reference
 from satark.geography.models import District, PoliceStation, Range
-from satark.geography.selectors import district_at
+from satark.geography.selectors import district_at, nearest_station
 
 from .models import Category, Tip
 
@@ -55,6 +55,8 @@ def check_submit_tip(draft: TipDraft) -> tuple[Category, District | None, Police
         raise TipRejected(f"unknown district {draft.district_code!r}")
     if station is not None and district is not None and station.district_id != district.pk:
         station = None  # the reporter's own answers disagree: keep the district they chose
+    if station is None and district is not None and draft.location is not None:
+        station = nearest_station(district, *draft.location)  # a pin but no named station
     return category, district, station
 
 

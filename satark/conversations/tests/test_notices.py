@@ -81,3 +81,34 @@ def test_a_delayed_notice_does_not_hold_back_the_conversation(sim) -> None:  # t
     assert send_pending(ref) == 1
     notice.refresh_from_db()
     assert notice.state == "sent"
+
+
+# Catalogue entries the bot may send to a reporter after a tip exists (a phone can change hands):
+REPORTER_BOUND_KEYS = (
+    "submitted",
+    "submitted_partial",
+    "status_header",
+    "status_none",
+    "status_open",
+    "status_closed",
+    "reminder",
+    "limit_reached",
+)
+
+
+def test_every_reporter_bound_catalogue_entry_is_free_of_tip_details() -> None:
+    import json
+    import string
+    from pathlib import Path
+
+    f.load_reference()
+    details = [w for w in tip_details() if len(w) > 3]
+    folder = Path(__file__).resolve().parent.parent / "catalogues"
+    for path in sorted(folder.glob("*.json")):
+        catalogue = json.loads(path.read_text(encoding="utf-8"))
+        for key in REPORTER_BOUND_KEYS:
+            text = catalogue[key]
+            fields = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+            assert fields <= {"reference"}, (path.name, key, fields)
+            leaked = [w for w in details if w.lower() in text.lower()]
+            assert leaked == [], (path.name, key, leaked)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from django.test import Client
@@ -160,3 +161,24 @@ def test_a_tip_about_police_involvement_cannot_go_to_the_implicated_station(worl
     Officer.objects.create(name="Circle officer", rank="co", district=tip.district, contact_ref="r2")
     page = login(world["sp_ghazipur"]).get(f"/dashboard/tips/{tip.reference}/").content.decode()
     assert "Circle officer" in page and "Karanda SO" not in page
+
+
+def test_an_office_blocks_a_tips_sender_without_seeing_who_it_is(world: dict) -> None:  # type: ignore[type-arg]
+    from satark.abuse.actions import is_blocked
+
+    tip = world["ghazipur_tip"]
+    sp = login(world["sp_ghazipur"])
+    page = sp.get(f"/dashboard/tips/{tip.reference}/").content.decode()
+    assert tip.reporter_ref not in page
+    response = sp.post(f"/dashboard/tips/{tip.reference}/block_reporter/", {"reason": "40 abusive messages"})
+    assert response.status_code == 302 and is_blocked(tip.reporter_ref)
+    page = sp.get(f"/dashboard/tips/{tip.reference}/").content.decode()
+    assert "being ignored" in page and tip.reporter_ref not in page
+    event = AuditEvent.objects.get(action="abuse.block")
+    assert event.object_id == tip.reference and tip.reporter_ref not in json.dumps(event.details)
+    assert (
+        login(world["sp_jaunpur"]).post(f"/dashboard/tips/{tip.reference}/block_reporter/", {"reason": "x"}).status_code
+        == 404
+    )
+    sp.post(f"/dashboard/tips/{tip.reference}/unblock_reporter/", {"reason": "was a misunderstanding"})
+    assert not is_blocked(tip.reporter_ref)

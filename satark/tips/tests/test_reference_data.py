@@ -66,3 +66,27 @@ def test_bad_files_give_a_clear_error_and_load_nothing(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="unknown district 'Lucknow'"):
         call_command("load_reference", dir=str(folder), verbosity=0)
     assert District.objects.count() == 0 and PoliceStation.objects.count() == 0
+
+
+def test_a_pin_without_a_named_station_goes_to_the_nearest_station_of_its_district() -> None:
+    from satark.geography.selectors import nearest_station
+
+    call_command("load_reference", verbosity=0)
+    kotwali = PoliceStation.objects.get(code="ghazipur-kotwali-ghazipur-city")
+    assert kotwali.lat is not None and kotwali.lon is not None
+    ghazipur = District.objects.get(code="ghazipur")
+    assert nearest_station(ghazipur, kotwali.lat + 0.001, kotwali.lon - 0.001) == kotwali
+    from satark.tips.actions import TipDraft, do_submit_tip
+
+    tip = do_submit_tip(
+        TipDraft(
+            category_code="gambling",
+            district_code="",
+            description="x",
+            answers={},
+            language="hi",
+            reporter_ref="rp_x",
+            location=(kotwali.lat, kotwali.lon),
+        )
+    )
+    assert (tip.district, tip.station) == (ghazipur, kotwali)
