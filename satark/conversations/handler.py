@@ -110,6 +110,10 @@ def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
         return
     definition = get_definition()
     conversation = Conversation.objects.filter(reporter_ref=sender_ref, active=True).order_by("-id").first()
+    if conversation is None and not abuse.check_tip(sender_ref, now, consume=False).allowed:
+        # Over today's limit of reports: say so before they answer a whole questionnaire for nothing.
+        queue_message(sender_ref, {"type": "text", "body": definition.text("", "limit_reached")})
+        return
     state = State.from_json(conversation.state) if conversation else None
     new_state, effects = step(definition, state, to_event(message), timezone.now())
     if conversation is None:
@@ -140,6 +144,9 @@ def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
                 conversation_id=conversation.pk,
             )
         elif isinstance(effect, Submit):
+            if not abuse.check_tip(sender_ref, now).allowed:
+                queue_message(sender_ref, {"type": "text", "body": definition.text(effect.language, "limit_reached")})
+                continue
             tip = file_tip(conversation, effect.answers, effect.media, effect.language)
             queue_message(
                 sender_ref,

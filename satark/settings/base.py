@@ -195,6 +195,11 @@ SATARK_MEDIA_REJECTED_HANDLER = "satark.conversations.handler.media_rejected"
 SATARK_CASE_EVENT_HANDLERS = ["satark.conversations.officers.on_case_event"]
 # Which neutral notice (if any) the reporter gets when a tip is closed with each outcome.
 SATARK_REPORTER_NOTICE_ON_OUTCOME = {"action_taken": "action_taken"}
+# Retention: the vault mapping of a reporter is deleted this many days after their last tip closed (and
+# nothing of theirs is open); closed tips lose their free text and media after the second number
+# (0 = keep them whole, the default: evidence may be needed).
+SATARK_FORGET_REPORTER_AFTER_DAYS = int(env("SATARK_FORGET_REPORTER_AFTER_DAYS", "30"))
+SATARK_PURGE_CLOSED_TIPS_AFTER_DAYS = int(env("SATARK_PURGE_CLOSED_TIPS_AFTER_DAYS", "0"))
 # Conflict of interest: tips in these categories are treated as involving police personnel whatever the
 # reporter answered (never assigned to the named station's officers).
 SATARK_POLICE_INVOLVED_CATEGORIES = tuple(

@@ -59,6 +59,8 @@ class Tip(models.Model):
     occurred_text = models.CharField(max_length=200, blank=True, help_text="the time as the reporter said it")
     urgent = models.BooleanField(default=False, help_text="the reporter used urgent words (told to call 112)")
     partial = models.BooleanField(default=False, help_text="filed from an abandoned conversation")
+    reporter_forgotten_at = models.DateTimeField(null=True, blank=True, help_text="vault mapping deleted")
+    purged_at = models.DateTimeField(null=True, blank=True, help_text="free text and media deleted")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     officer = models.ForeignKey("people.Officer", on_delete=models.SET_NULL, null=True, blank=True, related_name="tips")

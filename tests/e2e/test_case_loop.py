@@ -3,6 +3,7 @@ WhatsApp (the simulator), the office closes, and the reporter gets the neutral n
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -60,3 +61,7 @@ def test_assignment_report_closure_and_the_reporters_notice(product: Running) ->
     assert reference in notice and "कार्रवाई" in notice
     assert "जुआ" not in notice and "गाजीपुर" not in notice and "करंडा" not in notice  # neutral
     assert t.SENTINEL_PHONE not in product.dump_database()
+    # Nothing the officer received identifies the reporter.
+    officer_saw = json.dumps(officer.messages(), ensure_ascii=False)
+    assert citizen_number not in officer_saw and citizen_number[2:] not in officer_saw
+    assert t.SENTINEL_NAME not in officer_saw

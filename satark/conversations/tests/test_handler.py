@@ -8,6 +8,7 @@ from itertools import count
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from satark.conversations.handler import handle_inbound
 from satark.conversations.models import Conversation
@@ -170,3 +171,15 @@ def test_a_blocked_reporter_gets_no_answer() -> None:
     block(REF, by_user=user, reason="sent abuse 40 times", tip_reference="VNS-22222")
     handle_inbound(REF, msg(text="hi"))
     assert not OutboxItem.objects.filter(recipient_ref=REF).exists()
+
+
+def test_a_reporter_over_the_days_limit_is_told_before_starting(settings) -> None:  # type: ignore[no-untyped-def]
+    from satark.abuse.actions import check_tip
+    from satark.conversations.definitions import get_definition
+
+    settings.SATARK_ABUSE_MAX_TIPS_PER_DAY = 2
+    now = timezone.now()
+    assert check_tip(REF, now).allowed and check_tip(REF, now).allowed  # two reports filed today
+    handle_inbound(REF, msg(text="hi"))
+    assert last_reply()["body"] == get_definition().text("", "limit_reached")
+    assert not Conversation.objects.exists()
