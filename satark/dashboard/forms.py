@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from satark.geography.models import District
 from satark.people.models import Officer
 from satark.tips.models import Tip
 
@@ -31,3 +32,12 @@ class ReasonForm(forms.Form):
 
 class CloseForm(ReasonForm):
     outcome = forms.ChoiceField(choices=Tip.Outcome.choices, label="Outcome · परिणाम")
+
+
+class TransferForm(ReasonForm):
+    district = forms.ModelChoiceField(queryset=District.objects.none(), label="To district · जनपद")
+
+    def __init__(self, *args: Any, tip: Tip, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        others = District.objects.all() if tip.district_id is None else District.objects.exclude(pk=tip.district_id)
+        self.fields["district"].queryset = others  # type: ignore[attr-defined]

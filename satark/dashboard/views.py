@@ -22,7 +22,7 @@ from satark.tips.access import get_tip_for, visible_tips
 from satark.tips.lifecycle import TransitionRefused, allowed_actions, transition
 from satark.tips.models import Tip
 
-from .forms import AssignForm, CloseForm, ReasonForm
+from .forms import AssignForm, CloseForm, ReasonForm, TransferForm
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -43,7 +43,14 @@ def home(request: HttpRequest) -> HttpResponse:
 # Shown elsewhere on the page already (category, district, place, pin, time, police involvement).
 HIDDEN_ANSWERS = ("description", "category", "district", "police_involved", "urgent")
 HIDDEN_PREFIXES = ("location", "time")
-ACTION_FORMS = {"assign": AssignForm, "send_back": ReasonForm, "close": CloseForm, "reopen": ReasonForm}
+ACTION_FORMS: dict[str, Any] = {
+    "assign": AssignForm,
+    "send_back": ReasonForm,
+    "close": CloseForm,
+    "reopen": ReasonForm,
+    "transfer": TransferForm,
+}
+NEEDS_TIP = ("assign", "transfer")
 ABUSE_ACTIONS = ("block_reporter", "unblock_reporter")
 
 
@@ -56,7 +63,7 @@ def _tip_page(request: HttpRequest, tip: Tip, forms: dict[str, Any] | None = Non
     allowed = [a for a in allowed_actions(tip.status) if a in ACTION_FORMS] if can_handle_cases(request.user) else []
     forms = forms or {}
     action_forms = {
-        a: forms.get(a) or (ACTION_FORMS[a](tip=tip) if a == "assign" else ACTION_FORMS[a]()) for a in allowed
+        a: forms.get(a) or (ACTION_FORMS[a](tip=tip) if a in NEEDS_TIP else ACTION_FORMS[a]()) for a in allowed
     }
     reporter_blocked = abuse.is_blocked(tip.reporter_ref) if tip.reporter_ref.startswith("rp_") else False
     reports = list(tip.reports.select_related("officer").all())
@@ -101,7 +108,7 @@ def tip_action(request: HttpRequest, reference: str, action: str) -> HttpRespons
     if action in ABUSE_ACTIONS:
         return _abuse_action(request, tip, action)
     form_class = ACTION_FORMS[action]
-    form = form_class(request.POST, tip=tip) if action == "assign" else form_class(request.POST)
+    form = form_class(request.POST, tip=tip) if action in NEEDS_TIP else form_class(request.POST)
     if not form.is_valid():
         return _tip_page(request, tip, {action: form}, status=400)
     data = form.cleaned_data
@@ -113,11 +120,14 @@ def tip_action(request: HttpRequest, reference: str, action: str) -> HttpRespons
             reason=data.get("reason", "") or ("assigned" if action == "assign" else ""),
             outcome=data.get("outcome", ""),
             officer=data.get("officer"),
+            district=data.get("district"),
         )
     except TransitionRefused as exc:
         form.add_error(None, str(exc))
         return _tip_page(request, tip, {action: form}, status=409)
     messages.success(request, f"{tip.reference}: {action.replace('_', ' ')} done.")
+    if action == "transfer" and get_tip_for_or_none(request.user, tip.reference) is None:
+        return redirect("dashboard-home")  # now another district's: this office no longer sees it
     return redirect("tip-detail", reference=tip.reference)
 
 
@@ -150,3 +160,7 @@ def _abuse_action(request: HttpRequest, tip: Tip, action: str) -> HttpResponse:
         abuse.unblock_reporter_of(tip.reference, tip.reporter_ref, by_user=request.user, reason=reason)
         messages.success(request, f"{tip.reference}: its sender is no longer blocked.")
     return redirect("tip-detail", reference=tip.reference)
+
+
+def get_tip_for_or_none(user: Any, reference: str) -> Tip | None:
+    return visible_tips(user).filter(reference=reference).first()

@@ -63,6 +63,7 @@ def transition(
     reason: str = "",
     outcome: str = "",
     officer: Any = None,
+    district: Any = None,
     details: dict[str, Any] | None = None,
 ) -> Change:
     """Apply `action` to the tip or raise TransitionRefused with a reason a person can read."""
@@ -80,6 +81,8 @@ def transition(
             raise TransitionRefused(f"'{action}' needs an outcome: {', '.join(Tip.Outcome.values)}")
         if action == "assign" and officer is None:
             raise TransitionRefused("'assign' needs an officer")
+        if action == "transfer" and (district is None or district.pk == locked.district_id):
+            raise TransitionRefused("'transfer' needs another district")
         before = locked.status
         locked.status = target
         locked.status_changed_at = timezone.now()
@@ -96,12 +99,20 @@ def transition(
         if action == "reopen":
             locked.outcome = ""
             fields.append("outcome")
+        transferred_from = locked.district.code if locked.district else None
+        if action == "transfer":
+            locked.district = district
+            locked.station = None  # the receiving SP office decides where it goes within its district
+            locked.officer = None
+            fields += ["district", "station", "officer"]
         locked.save(update_fields=fields)
         audit = {"from": before, "to": target, "reason": reason.strip()[:500], **(details or {})}
         if outcome:
             audit["outcome"] = outcome
         if officer is not None:
             audit["officer"] = officer.pk
+        if action == "transfer":
+            audit["district"] = {"from": transferred_from, "to": district.code}
         record(f"tip.{action}", "tip", locked.reference, actor=actor, details=audit)
         tip.refresh_from_db()
         change = Change(tip=tip, action=action, before=before, after=target)

@@ -182,3 +182,24 @@ def test_an_office_blocks_a_tips_sender_without_seeing_who_it_is(world: dict) ->
     )
     sp.post(f"/dashboard/tips/{tip.reference}/unblock_reporter/", {"reason": "was a misunderstanding"})
     assert not is_blocked(tip.reporter_ref)
+
+
+def test_a_tip_transferred_to_another_district_changes_hands(world: dict) -> None:  # type: ignore[type-arg]
+    from satark.geography.models import District
+    from satark.tips.models import Tip
+
+    tip = world["ghazipur_tip"]
+    jaunpur = District.objects.get(code="jaunpur")
+    sp = login(world["sp_ghazipur"])
+    assert sp.post(f"/dashboard/tips/{tip.reference}/transfer/", {"district": jaunpur.pk}).status_code == 400
+    response = sp.post(
+        f"/dashboard/tips/{tip.reference}/transfer/",
+        {"district": jaunpur.pk, "reason": "the village is across the Gomti, in Jaunpur"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/dashboard/"
+    moved = Tip.objects.get(pk=tip.pk)
+    assert moved.district == jaunpur and moved.station is None
+    assert sp.get(f"/dashboard/tips/{tip.reference}/").status_code == 404
+    assert login(world["sp_jaunpur"]).get(f"/dashboard/tips/{tip.reference}/").status_code == 200
+    event = AuditEvent.objects.get(action="tip.transfer")
+    assert event.details["district"] == {"from": "ghazipur", "to": "jaunpur"}

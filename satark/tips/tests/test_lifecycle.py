@@ -28,7 +28,14 @@ def setup() -> tuple[object, Officer]:
 
 
 def kwargs_for(action: str, officer: Officer) -> dict[str, object]:
-    return {"reason": "checked on the ground", "outcome": "action_taken", "officer": officer}
+    from satark.geography.models import District
+
+    return {
+        "reason": "checked on the ground",
+        "outcome": "action_taken",
+        "officer": officer,
+        "district": District.objects.get(code="jaunpur"),
+    }  # the factory's tips are in Ghazipur
 
 
 @pytest.mark.parametrize(("state", "action"), list(itertools.product(Tip.Status.values, ACTIONS)))
