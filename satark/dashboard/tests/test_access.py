@@ -203,3 +203,31 @@ def test_a_tip_transferred_to_another_district_changes_hands(world: dict) -> Non
     assert login(world["sp_jaunpur"]).get(f"/dashboard/tips/{tip.reference}/").status_code == 200
     event = AuditEvent.objects.get(action="tip.transfer")
     assert event.details["district"] == {"from": "ghazipur", "to": "jaunpur"}
+
+
+def test_the_tip_page_is_well_formed(world: dict) -> None:  # type: ignore[type-arg]
+    from html.parser import HTMLParser
+
+    class Titles(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inside = False
+            self.title = ""
+            self.forms = 0
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[type-arg]
+            self.inside = tag == "title"
+            self.forms += tag == "form"
+
+        def handle_endtag(self, tag: str) -> None:
+            self.inside = False if tag == "title" else self.inside
+
+        def handle_data(self, data: str) -> None:
+            if self.inside:
+                self.title += data
+
+    tip = world["ghazipur_tip"]
+    page = Titles()
+    page.feed(login(world["sp_ghazipur"]).get(f"/dashboard/tips/{tip.reference}/").content.decode())
+    assert page.title.strip() == f"{tip.reference} · सतर्क मित्र"
+    assert page.forms >= 3  # logout, the case actions, the abuse action — each once
