@@ -247,7 +247,8 @@ def handle_officer(officer: Officer, message: InboundMessage) -> None:
 def _add_to_report(officer: Officer, tip: Tip, message: InboundMessage) -> None:
     session = _session(officer, tip)
     report = session.draft
-    if report is None or report.submitted_at is not None:
+    new_report = report is None or report.submitted_at is not None
+    if report is None or new_report:
         report = ActionReport.objects.create(tip=tip, officer=officer)
         session.draft = report
     if message.text:
@@ -265,7 +266,9 @@ def _add_to_report(officer: Officer, tip: Tip, message: InboundMessage) -> None:
         )
         MediaAsset.objects.filter(pk=asset.pk).update(report=report)
     now = timezone.now()
-    quiet = session.last_ack_at is None or now - session.last_ack_at > BURST
+    # One acknowledgement per burst of photos — but always for the first item of a new report, so the
+    # officer always has a Send-report button (e.g. after the office sent a report back).
+    quiet = new_report or session.last_ack_at is None or now - session.last_ack_at > BURST
     session.last_ack_at = now
     session.save(update_fields=["draft", "last_ack_at", "updated_at"])
     if quiet:  # one acknowledgement per burst of photos, not one per photo

@@ -13,14 +13,14 @@ from satark.core import testing as t
 
 from .phone import Phone, body_of
 from .stackfixture import Running, Staff
-from .test_whole_loop import file_tip_in_hindi
+from .test_whole_loop import assert_sentinel_absent, file_tip_in_hindi
 
 pytestmark = pytest.mark.e2e
 OFFICER = "919000000102"  # the demo officer of Ghazipur
 
 
 def test_assignment_report_closure_and_the_reporters_notice(product: Running) -> None:
-    citizen_number = "919000000321"
+    citizen_number = t.SENTINEL_PHONE  # the privacy sentinel, through the whole loop
     reference = file_tip_in_hindi(product, citizen_number)
     citizen = Phone(product.sim(), citizen_number)
     officer = Phone(product.sim(), OFFICER, profile_name="SI Ghazipur")
@@ -50,6 +50,12 @@ def test_assignment_report_closure_and_the_reporters_notice(product: Running) ->
 
     detail = office.get(f"/dashboard/tips/{reference}/").text
     assert "3 लोग पकड़े गए" in detail and "Action reported" in detail
+    sent_back = office.post(f"/dashboard/tips/{reference}/send_back/", {"reason": "ज़ब्ती की फोटो भेजें"})
+    assert sent_back.status_code == 200
+    officer.wait(len(officer.bot_messages()) + 1)
+    assert "ज़ब्ती की फोटो भेजें" in body_of(officer.bot_messages()[-1]["payload"])
+    officer.say("फोटो अलग से भेज दी है")
+    officer.tap("report:submit")
     closed = office.post(f"/dashboard/tips/{reference}/close/", {"outcome": "action_taken", "reason": "GD 12/2026"})
     assert closed.status_code == 200 and "Closed" in closed.text
 
@@ -60,8 +66,8 @@ def test_assignment_report_closure_and_the_reporters_notice(product: Running) ->
     notice = body_of(citizen.bot_messages()[-1]["payload"])
     assert reference in notice and "कार्रवाई" in notice
     assert "जुआ" not in notice and "गाजीपुर" not in notice and "करंडा" not in notice  # neutral
-    assert t.SENTINEL_PHONE not in product.dump_database()
-    # Nothing the officer received identifies the reporter.
+    # After submission, assignment, a report, a send-back, closure and the notice: nothing anywhere —
+    # tables, queue, logs, media files, every dashboard page, every message the officer received.
     officer_saw = json.dumps(officer.messages(), ensure_ascii=False)
-    assert citizen_number not in officer_saw and citizen_number[2:] not in officer_saw
-    assert t.SENTINEL_NAME not in officer_saw
+    pages = "".join(office.get(p).text for p in ("/dashboard/", f"/dashboard/tips/{reference}/"))
+    assert_sentinel_absent(product, pages, reference, officer_saw)

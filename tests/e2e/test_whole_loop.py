@@ -71,8 +71,13 @@ def test_citizen_files_a_hindi_tip_and_only_the_right_offices_see_it(product: Ru
     assert jaunpur.get(f"/dashboard/tips/{reference}/").status_code == 404
     assert jaunpur.get(photo_url).status_code == 404
 
-    # Privacy: the sentinel number and profile name appear nowhere outside the vault's ciphertext.
     pages = "".join(s.get(p).text for s in (ghazipur, dig) for p in ("/dashboard/", f"/dashboard/tips/{reference}/"))
+    assert_sentinel_absent(product, pages, reference)
+
+
+def assert_sentinel_absent(product: Running, pages: str, reference: str, officer_saw: str = "") -> None:
+    """The sentinel number (every spelling), its profile name, its business-scoped id and every
+    message id of its chat appear nowhere outside the vault's ciphertext."""
     logs = "".join(p.read_text(errors="replace") for p in (product.var / "logs").glob("*.log"))
     media = b"".join(p.read_bytes() for p in (product.var / "media").rglob("*") if p.is_file())
     database = product.dump_database()
@@ -90,6 +95,7 @@ def test_citizen_files_a_hindi_tip_and_only_the_right_offices_see_it(product: Ru
         assert spelling not in pages, f"{spelling!r} found in a dashboard page"
         assert spelling not in logs, f"{spelling!r} found in the logs"
         assert spelling.encode() not in media, f"{spelling!r} found in a media file"
+        assert spelling not in officer_saw, f"{spelling!r} found in a message to an officer"
     assert reference in database  # the scan does see the data it searches
 
 
