@@ -109,7 +109,7 @@ def bench_webhook() -> list[tuple[str, float, float]]:
     def one_message_new_sender(offset: int) -> None:
         post([t.encode(t.envelope(t.text("गाँव में जुआ", sender=f"9170000{offset + i:05d}"))) for i in range(n)])
 
-    def one_message_known_sender(offset: int) -> None:
+    def one_message_known_sender(offset: int) -> None:  # a synthetic sender, not a real reporter
         post([t.encode(t.envelope(t.text("और जानकारी", sender="917111111111"))) for _ in range(n)])
 
     batch = 20

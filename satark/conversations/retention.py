@@ -86,6 +86,7 @@ def purge_closed_tips(now: datetime) -> int:
 
 def sweep(now: datetime) -> RetentionReport:
     report = RetentionReport(reporters_forgotten=forget_reporters(now), tips_purged=purge_closed_tips(now))
+    abuse.prune_counters(now)  # rate-limit windows that have ended
     if report.reporters_forgotten or report.tips_purged:
         log.info("retention: %s", report)
     return report

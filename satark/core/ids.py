@@ -13,10 +13,5 @@ def new_reference(prefix: str, length: int = 5) -> str:
     return f"{prefix}-{body}"
 
 
-def normalise_reference(text: str) -> str:
-    """Accept what people type: any case, stray spaces or underscores."""
-    return text.strip().upper().replace(" ", "").replace("_", "-")
-
-
 def opaque_id(nbytes: int = 16) -> str:
     return secrets.token_urlsafe(nbytes)

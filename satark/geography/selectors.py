@@ -40,10 +40,6 @@ def district_at(lat: float, lon: float) -> District | None:
     return None
 
 
-def districts() -> list[District]:
-    return list(District.objects.select_related("range").order_by("order"))
-
-
 def nearest_station(district: District, lat: float, lon: float) -> PoliceStation | None:
     """The active station of the district nearest to a point (equirectangular distance is plenty at
     this scale). Stations with only a proxy coordinate still count: they are the best we have."""
