@@ -15,6 +15,13 @@ class Category(models.Model):
     synonyms = models.JSONField(default=list, help_text="words citizens type for this category")
     serious_crime = models.BooleanField(default=False)
     active = models.BooleanField(default=True)
+    # Escalation deadlines (None: the range-wide default in settings.SATARK_ESCALATION_DEFAULTS).
+    assign_within_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="a new tip must be assigned to an officer within this many minutes"
+    )
+    report_within_hours = models.PositiveIntegerField(
+        null=True, blank=True, help_text="an assigned tip must have an action-taken report within this many hours"
+    )
 
     class Meta:
         ordering = ["order"]
@@ -25,6 +32,13 @@ class Category(models.Model):
 
     def label(self, lang: str) -> str:
         return str(self.title.get(lang) or self.title.get("en") or self.code)
+
+
+class Sensitivity(models.TextChoices):
+    CRITICAL = "critical", "Critical"
+    HIGH = "high", "High"
+    NORMAL = "normal", "Normal"
+    RESTRICTED = "restricted", "Restricted viewing"
 
 
 class Tip(models.Model):
@@ -66,6 +80,10 @@ class Tip(models.Model):
     officer = models.ForeignKey("people.Officer", on_delete=models.SET_NULL, null=True, blank=True, related_name="tips")
     status_changed_at = models.DateTimeField(null=True, blank=True)
     questionnaire = models.CharField(max_length=32, blank=True)
+    # Sensitivity class, from category and answers and (when the media pipeline has run) media signals.
+    sensitivity = models.CharField(max_length=12, choices=Sensitivity.choices, default=Sensitivity.NORMAL)
+    sensitivity_reason = models.CharField(max_length=300, blank=True, help_text="why, in words an operator can read")
+    media_classified = models.BooleanField(default=False, help_text="every media item has been through the classifiers")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -90,3 +108,36 @@ class ActionReport(models.Model):
 
     def __str__(self) -> str:
         return f"report on {self.tip_id} by {self.officer_id}"
+
+
+class FollowUp(models.Model):
+    """A question the office asked the reporter through the bot, and the reporter's answer. The office never
+    learns who answered: the question goes out through the vault, the answer comes back by reference."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="follow_ups")
+    question = models.TextField()
+    asked_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at"]
+
+    def __str__(self) -> str:
+        return f"follow-up on {self.tip_id}"
+
+
+class Addition(models.Model):
+    """More information the reporter sent about a tip already filed (text; media link to the tip directly)."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="additions")
+    text = models.TextField(blank=True)
+    media_count = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"addition to {self.tip_id}"
