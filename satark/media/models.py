@@ -36,6 +36,16 @@ class MediaAsset(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
     reject_reason = models.CharField(max_length=16, blank=True, help_text="too_large | unreadable")
+    # Classification (media pipeline, optional ML extra). `restricted`: explicit content; blurred on the
+    # dashboard until a permitted user reveals it, and withheld from officers' WhatsApp tasks.
+    restricted = models.BooleanField(default=False)
+    signals = models.JSONField(default=dict, blank=True, help_text="signal name -> {score, evidence}")
+    classified_at = models.DateTimeField(null=True, blank=True)
+    classifier = models.CharField(max_length=100, blank=True, help_text="models and versions used; '' = unclassified")
+    thumbnail_path = models.CharField(max_length=300, blank=True)
+    playable_path = models.CharField(max_length=300, blank=True, help_text="browser-playable audio/video derivative")
+    transcript = models.TextField(blank=True, help_text="automatic transcription of a voice note; may be wrong")
+    transcript_language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

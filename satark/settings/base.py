@@ -217,6 +217,13 @@ SATARK_RATE_LIMIT_REDIS_URL = env(
 )
 SATARK_MARK_READ = env("SATARK_MARK_READ", "1") == "1"
 
+# Escalation: range-wide deadlines; a category may set its own (Category.assign_within_minutes,
+# report_within_hours; editable in the admin).
+SATARK_ESCALATION_DEFAULTS = {
+    "assign_within_minutes": int(env("SATARK_ASSIGN_WITHIN_MINUTES", "120")),
+    "report_within_hours": int(env("SATARK_REPORT_WITHIN_HOURS", "48")),
+}
+
 # Abuse control acts on opaque reporter references, never on numbers.
 SATARK_ABUSE_MAX_MESSAGES_PER_MINUTE = int(env("SATARK_ABUSE_MAX_MESSAGES_PER_MINUTE", "30"))
 SATARK_ABUSE_MAX_TIPS_PER_DAY = int(env("SATARK_ABUSE_MAX_TIPS_PER_DAY", "5"))
