@@ -15,6 +15,7 @@ from satark.engine import State
 from satark.media.pipeline import discard_unsubmitted
 from satark.messaging.outbound import queue_message
 
+from . import threads
 from .definitions import get_definition
 from .filing import file_tip
 from .models import Conversation
@@ -69,6 +70,7 @@ def sweep(now: datetime) -> SweepReport:
                 Conversation.objects.filter(pk=conversation.pk).update(active=False)
                 discard_unsubmitted(conversation.pk)
                 report.closed += 1
+    threads.close_quiet(now, remind_after)
     if report.reminded or report.filed or report.closed:
         log.info("quiet conversations: %s", report)
     return report

@@ -33,6 +33,7 @@ from satark.messaging.types import InboundMessage
 from satark.posters.lookup import resolve_prefill
 from satark.tips.models import Tip
 
+from . import threads
 from .definitions import get_definition
 from .filing import file_tip
 from .models import Conversation
@@ -110,17 +111,26 @@ def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
         return
     definition = get_definition()
     conversation = Conversation.objects.filter(reporter_ref=sender_ref, active=True).order_by("-id").first()
+    # About a report already sent: "add", an open exchange (adding, answering the office's question).
+    if threads.is_add_command(definition, message):
+        language = State.from_json(conversation.state).language if conversation else ""
+        threads.start_addition(sender_ref, definition, language)
+        return
+    thread = threads.quoted_question(sender_ref, message) or threads.active_thread(sender_ref)
+    if thread is not None and threads.handle(thread, message, definition):
+        return
     if conversation is None and not abuse.check_tip(sender_ref, now, consume=False).allowed:
         # Over today's limit of reports: say so before they answer a whole questionnaire for nothing.
         queue_message(sender_ref, {"type": "text", "body": definition.text("", "limit_reached")})
         return
     state = State.from_json(conversation.state) if conversation else None
-    new_state, effects = step(definition, state, to_event(message), timezone.now())
+    hint = resolve_prefill(message.text) if conversation is None and message.text else None
+    hints = {"district": hint[0].code, **({"station": hint[1].code} if hint[1] else {})} if hint else None
+    new_state, effects = step(definition, state, to_event(message), timezone.now(), hints)
     if conversation is None:
         conversation = Conversation(
             reporter_ref=sender_ref, questionnaire=f"{new_state.questionnaire}.v{new_state.version}"
         )
-        hint = resolve_prefill(message.text) if message.text else None
         if hint is not None:  # the reporter scanned a poster: remember where it hangs
             conversation.prefill_district = hint[0].code
             conversation.prefill_station = hint[1].code if hint[1] else ""
@@ -156,6 +166,15 @@ def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
             discard_unsubmitted(conversation.pk)
         elif isinstance(effect, StatusRequest):
             queue_message(sender_ref, {"type": "text", "body": status_text(definition, sender_ref, new_state)})
+
+
+def on_case_event(change: Any, actor: Any, reason: str) -> None:
+    """Case events that concern the reporter's side (settings.SATARK_CASE_EVENT_HANDLERS): the office's
+    follow-up question goes out through the bot."""
+    if change.action == "ask_reporter":
+        follow_up = change.tip.follow_ups.filter(answered_at=None).order_by("-id").first()
+        if follow_up is not None:
+            threads.send_question(follow_up, get_definition())
 
 
 def media_rejected(asset: MediaAsset) -> None:

@@ -36,3 +36,35 @@ class OfficerSession(models.Model):
 
     def __str__(self) -> str:
         return f"session of officer {self.officer_id}"
+
+
+class ReporterThread(models.Model):
+    """A short exchange beside the questionnaire, about a tip already filed: the reporter adding
+    information ("add"), or answering a question the office asked (a tips.FollowUp). While one is
+    open it takes the reporter's messages; a running questionnaire waits and carries on afterwards."""
+
+    class Kind(models.TextChoices):
+        CHOOSING = "choosing", "choosing which report to add to"
+        ADDITION = "addition", "adding information to a report"
+        ANSWER = "answer", "answering the office's question"
+
+    reporter_ref = models.CharField(max_length=40, db_index=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    language = models.CharField(max_length=8, blank=True)
+    tip = models.ForeignKey("tips.Tip", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    follow_up = models.ForeignKey("tips.FollowUp", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    addition = models.ForeignKey("tips.Addition", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The outbox row that carried the question: if it had to go as the neutral template (window closed),
+    # the reporter has not read the question yet, and their next message asks to see it.
+    question_item_id = models.BigIntegerField(null=True, blank=True)
+    question_shown = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)
+    last_ack_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["reporter_ref", "active"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} thread {self.pk}"

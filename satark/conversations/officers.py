@@ -65,7 +65,7 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def send_task(tip: Tip, officer: Officer) -> None:
+def send_task(tip: Tip, officer: Officer, *, resend: bool = False) -> None:
     lang = officer.language
     place = " · ".join(
         p
@@ -77,8 +77,10 @@ def send_task(tip: Tip, officer: Officer) -> None:
         if p
     ) or say(officer, "not_given")
     when = tip.occurred_text or (f"{tip.occurred_at:%d-%m-%Y %H:%M}" if tip.occurred_at else say(officer, "not_given"))
-    images = list(MediaAsset.objects.filter(tip=tip, state="ready").exclude(derivative_path=""))
+    images, withheld = _task_media(tip)
     note = say(officer, "media_note", count=len(images)) if images else ""
+    if withheld:
+        note += say(officer, "media_withheld", count=withheld)
     body = say(
         officer,
         "task_body",
@@ -95,19 +97,19 @@ def send_task(tip: Tip, officer: Officer) -> None:
         [tip.reference, tip.category.label(lang), _shorten(place, 60)],
         [f"task:accept:{tip.reference}", f"task:decline:{tip.reference}"],
     )
-    _send(
-        officer,
-        {
-            "type": "buttons",
-            "body": _shorten(body, 1024),
-            "options": [
-                {"id": f"task:accept:{tip.reference}", "title": say(officer, "accept_button")},
-                {"id": f"task:decline:{tip.reference}", "title": say(officer, "decline_button")},
-            ],
-            "fallback_template": fallback,
-        },
-        purpose=f"task:{tip.reference}",
-    )
+    payload: dict[str, Any] = {
+        "type": "buttons",
+        "body": _shorten(body, 1024),
+        "options": [
+            {"id": f"task:accept:{tip.reference}", "title": say(officer, "accept_button")},
+            {"id": f"task:decline:{tip.reference}", "title": say(officer, "decline_button")},
+        ],
+    }
+    if resend:  # they already answered the template's buttons: the details, without buttons again
+        payload = {"type": "text", "body": _shorten(body, 4096), "resent": True}
+    else:
+        payload["fallback_template"] = fallback
+    _send(officer, payload, purpose=f"task:{tip.reference}")
     for n, asset in enumerate(images, start=1):  # sanitised derivatives only, never the sealed original
         _send(
             officer,
@@ -118,6 +120,25 @@ def send_task(tip: Tip, officer: Officer) -> None:
             },
             purpose=f"task:{tip.reference}",
         )
+
+
+def _task_media(tip: Tip) -> tuple[list[MediaAsset], int]:
+    """Images safe to forward to the officer, and how many were withheld as explicit (restricted)."""
+    ready = [a for a in MediaAsset.objects.filter(tip=tip, state="ready").exclude(derivative_path="")]
+    shareable = [a for a in ready if a.kind == "image" and not a.restricted]
+    return shareable, sum(1 for a in ready if a.restricted)
+
+
+def resend_unseen_task(officer: Officer, tip: Tip) -> bool:
+    """If the task went out while the officer's 24-hour window was closed, they saw only the short
+    template and its photos could not go at all. Now that they have written (the window is open),
+    send the full task and its photos once."""
+    items = OutboxItem.objects.filter(recipient_ref=officer.contact_ref, purpose=f"task:{tip.reference}")
+    unseen = items.filter(payload__type="template").exists() or items.filter(state=OutboxItem.State.FAILED).exists()
+    if not unseen or items.filter(payload__resent=True).exists():
+        return False
+    send_task(tip, officer, resend=True)
+    return True
 
 
 def on_case_event(change: Change, actor: Any, reason: str) -> None:
@@ -216,12 +237,14 @@ def handle_officer(officer: Officer, message: InboundMessage) -> None:
                     transition(tip, "accept", actor=_actor(officer))
                 _session(officer, tip)
                 _text(officer, "accepted", reference=tip.reference)
+                resend_unseen_task(officer, tip)
             elif action == "decline":
                 transition(tip, "decline", actor=_actor(officer), reason="not my area (officer)")
                 _text(officer, "declined", reference=tip.reference)
             elif action == "pick":
                 _session(officer, tip)
                 _text(officer, "task_selected", reference=tip.reference)
+                resend_unseen_task(officer, tip)
         except TransitionRefused:
             _text(officer, "no_task")
         return

@@ -23,7 +23,8 @@ MAX_CHOICE_LABEL = 20
 MAX_CHOICE_DESCRIPTION = MAX_ROW_DESCRIPTION
 
 STEP_TYPES = ("language", "choice", "text", "media", "location", "time", "confirm")
-COMMANDS = ("cancel", "restart", "help", "language", "status")
+# "add" is handled by the shell (conversations.threads): more information for a report already sent.
+COMMANDS = ("cancel", "restart", "help", "language", "status", "add")
 # "unknown" ("pata nahi", "don't know") skips an optional step like "skip";
 # "edit" asks for the edit menu at the confirm step.
 WORDS = ("yes", "no", "done", "skip", "more", "back", "continue", "unknown", "edit")
@@ -83,6 +84,17 @@ ENGINE_KEYS = (
     "time_earlier",
     "confirm_edit",
     "edit_prompt",
+    # Used by the shell's threads about a tip already filed (conversations.threads).
+    "add_none",  # "add", but the reporter has no open report
+    "add_choose",  # which report to add to (a list of references)
+    "add_prompt",  # send text, photos, videos or voice notes for {reference}, then Done
+    "add_saved",  # saved to {reference} (once per burst)
+    "add_done",  # Done: what was sent is with the police
+    "add_nothing",  # Done before anything was sent
+    "add_unsupported",  # something that cannot be added (a sticker, a poll)
+    "thread_closed",  # cancel inside such an exchange
+    "followup_question",  # the office's {question} about {reference}
+    "followup_thanks",  # the answer was passed on
 )
 
 
@@ -95,6 +107,12 @@ ENGINE_PARAMS: Mapping[str, frozenset[str]] = {
     "status_closed": frozenset({"reference"}),
     "place_confirm": frozenset({"place"}),
     "place_pin": frozenset({"value"}),
+    "add_prompt": frozenset({"reference"}),
+    "add_saved": frozenset({"reference"}),
+    "add_done": frozenset({"reference"}),
+    "add_nothing": frozenset({"reference"}),
+    "followup_question": frozenset({"reference", "question"}),
+    "followup_thanks": frozenset({"reference"}),
 }
 STEP_PARAMS: Mapping[tuple[str, str], frozenset[str]] = {
     ("text", "prompt_more"): frozenset({"current"}),

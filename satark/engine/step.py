@@ -7,6 +7,7 @@ re-prompt that repeats the step's question.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from . import matching, render
@@ -19,17 +20,24 @@ from .types import Effect, Event, State, StatusRequest, Text
 __all__ = ["LOCATION_ANSWER", "MEDIA_KINDS", "step"]
 
 
-def step(definition: Definition, state: State | None, event: Event, now: datetime) -> tuple[State, tuple[Effect, ...]]:
+def step(
+    definition: Definition,
+    state: State | None,
+    event: Event,
+    now: datetime,
+    hints: Mapping[str, str] | None = None,
+) -> tuple[State, tuple[Effect, ...]]:
     """Advance one conversation by one inbound event.
 
     ``state=None`` (or a finished state, or one from another questionnaire) starts a new
-    conversation: whatever the first event is, the answer is the welcome message.
+    conversation: whatever the first event is, the answer is the welcome message. ``hints`` (only
+    read when a conversation starts) pre-answer the district/place steps from a QR poster.
     """
     if state is None or state.finished or state.questionnaire != definition.id:
-        return _Turn.start(definition, event, now)
+        return _Turn.start(definition, event, now, hints)
     if definition.step_def(state.step) is None:
         # The questionnaire changed under a running conversation: begin again politely.
-        return _Turn.start(definition, event, now)
+        return _Turn.start(definition, event, now, hints)
     turn = _Turn(definition, state, now)
     turn.handle(event)
     return turn.result()
@@ -39,11 +47,15 @@ class _Turn(LocationMixin, TimeMixin, TurnBase):
     """One step of one conversation: dispatch by event kind and step type."""
 
     @classmethod
-    def start(cls, definition: Definition, event: Event, now: datetime) -> tuple[State, tuple[Effect, ...]]:
+    def start(
+        cls, definition: Definition, event: Event, now: datetime, hints: Mapping[str, str] | None = None
+    ) -> tuple[State, tuple[Effect, ...]]:
         first = definition.first_step
         language = "" if definition.language_step is not None else definition.languages[0]
         state = State(questionnaire=definition.id, version=definition.version, step=first.id, language=language)
         turn = cls(definition, state, now)
+        if hints:
+            turn.apply_hints(hints)
         turn.check_urgent(event.text)
         if is_media(event):
             turn.collect(event)

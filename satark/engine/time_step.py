@@ -71,5 +71,8 @@ class TimeMixin(TurnBase):
             self.advance()
             return
         when = parse_time(text, self.now, self.d.time_words, self.d.utc_offset_minutes)
+        if when.kind == UNKNOWN and self.word(text, "yes", "no", "done", "back", "continue"):
+            self.miss()  # a yes/no meant for another question says nothing about when
+            return
         self.store_time(when, text)
         self.advance(self.t("noted") if when.kind == UNKNOWN else "")

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from . import matching, render
@@ -15,6 +16,7 @@ from .types import CANCELLED, SUBMITTED, Cancelled, CollectMedia, Effect, Event,
 MEDIA_KINDS = ("image", "video", "audio", "document")
 FLAG_DOCUMENT_WARNED = "document_warned"
 FLAG_EDITING = "editing"  # an answer is being changed from the confirm step
+PREFILLED_PREFIX = "prefilled:"  # a step answered from a QR poster's prefilled text (skipped, editable)
 EDITED_PREFIX = "edited:"  # steps answered again during this edit
 LOCATION_ANSWER = "location"  # where a pin is kept when the questionnaire has no location step
 URGENT_ANSWER = "urgent"
@@ -135,6 +137,8 @@ class TurnBase:
                 continue
             if step.type == "location" and f"{step.id}_lat" in self.answers and FLAG_EDITING not in self.flags:
                 continue
+            if f"{PREFILLED_PREFIX}{step.id}" in self.flags and self.answered(step) and FLAG_EDITING not in self.flags:
+                continue
             return step
         return None
 
@@ -154,6 +158,24 @@ class TurnBase:
             self.submit()
             return
         self.goto(following.id, prefix)
+
+    def apply_hints(self, hints: Mapping[str, str]) -> None:
+        """Pre-answer the district and place steps from a QR poster (``{"district": code, "station": code}``).
+        Only ids the steps actually offer are taken; the steps are then skipped but stay editable at the
+        confirmation, and a place in another district than the hint's wins, as when typed."""
+        for step in self.d.steps:
+            if step.type == "choice" and step.id in hints and step.choice(hints[step.id]) is not None:
+                self.answers[step.id] = hints[step.id]
+                self.flags.append(f"{PREFILLED_PREFIX}{step.id}")
+            elif step.type == "location" and hints.get("station"):
+                place = step.choice(hints["station"])
+                if place is None:
+                    continue
+                self.answers[f"{step.id}_place"] = place.id
+                if step.within and place.group:
+                    self.answers[step.within] = place.group
+                    self.flags.append(f"{PREFILLED_PREFIX}{step.within}")
+                self.flags.append(f"{PREFILLED_PREFIX}{step.id}")
 
     def confirm_step(self) -> StepDef | None:
         return next((step for step in self.d.steps if step.type == "confirm"), None)

@@ -192,7 +192,10 @@ SATARK_INGEST = "satark.messaging.groupcommit.submit"
 # One writer thread per web process commits concurrent webhooks together (see messaging.groupcommit).
 SATARK_GROUP_COMMIT = env("SATARK_GROUP_COMMIT", "1") == "1"
 SATARK_MEDIA_REJECTED_HANDLER = "satark.conversations.handler.media_rejected"
-SATARK_CASE_EVENT_HANDLERS = ["satark.conversations.officers.on_case_event"]
+SATARK_CASE_EVENT_HANDLERS = [
+    "satark.conversations.officers.on_case_event",
+    "satark.conversations.handler.on_case_event",
+]
 # Which neutral notice (if any) the reporter gets when a tip is closed with each outcome.
 SATARK_REPORTER_NOTICE_ON_OUTCOME = {"action_taken": "action_taken"}
 # Retention: the vault mapping of a reporter is deleted this many days after their last tip closed (and

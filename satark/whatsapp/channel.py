@@ -60,3 +60,16 @@ class WhatsAppChannel:
 
     def mark_read(self, message_id: str, typing: bool = False) -> None:
         self.client.mark_read(message_id, typing=typing)
+
+    def qr_code(self, prefilled_message: str) -> tuple[str, bytes]:
+        """Meta's own QR code for a prefilled message: (deep link, PNG). Reuses the number's existing
+        code for the same text, so running this again creates nothing new."""
+        existing = next(
+            (q for q in self.client.list_qr_codes() if q.get("prefilled_message") == prefilled_message), None
+        )
+        if existing is None:
+            found = self.client.create_qr_code(prefilled_message, "PNG")
+        else:  # Meta gives the image URL only on creation, or when asked for with `fields`
+            found = self.client.get_qr_code(str(existing["code"]), "PNG")
+        image_url = str(found.get("qr_image_url", ""))
+        return str(found.get("deep_link_url", "")), self.client.fetch_public(image_url) if image_url else b""

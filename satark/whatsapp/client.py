@@ -156,6 +156,41 @@ class GraphClient:
         data = self._call("GET", f"/{self.waba_id}/message_templates", params=params)
         return list(data.get("data") or [])
 
+    def list_qr_codes(self) -> list[dict[str, Any]]:
+        """GET /{phone-number-id}/message_qrdls: the number's QR codes (code, prefilled_message, deep_link_url)."""
+        data = self._call("GET", f"/{self.phone_number_id}/message_qrdls")
+        return list(data.get("data") or [])
+
+    def create_qr_code(self, prefilled_message: str, image_format: str = "PNG") -> dict[str, Any]:
+        """POST /{phone-number-id}/message_qrdls: a short wa.me/message/<code> link (and its QR image URL)
+        that opens the chat with `prefilled_message` typed in (Meta allows up to 140 characters)."""
+        body = {"prefilled_message": prefilled_message, "generate_qr_image": image_format}
+        result: dict[str, Any] = self._call("POST", f"/{self.phone_number_id}/message_qrdls", json=body)
+        return result
+
+    def get_qr_code(self, code: str, image_format: str = "PNG") -> dict[str, Any]:
+        data = self._call(
+            "GET",
+            f"/{self.phone_number_id}/message_qrdls/{code}",
+            params={"fields": f"code,prefilled_message,deep_link_url,qr_image_url.format({image_format})"},
+        )
+        found = list(data.get("data") or [])
+        if not found:
+            raise SendError(f"QR code {code} not found", retryable=False)
+        return dict(found[0])
+
+    def fetch_public(self, url: str, max_bytes: int = 2 * 1024 * 1024) -> bytes:
+        """A file Meta serves without the token (a QR image URL)."""
+        try:
+            with httpx.Client(timeout=self.timeout, transport=self.transport) as client:
+                response = client.get(url)
+        except httpx.HTTPError as exc:
+            raise SendError(f"network error: {type(exc).__name__}", retryable=True, retry_after=5.0) from exc
+        self._raise_for(response)
+        if len(response.content) > max_bytes:
+            raise SendError("file too large", retryable=False)
+        return response.content
+
     def media_info(self, media_id: str) -> dict[str, Any]:
         try:
             with self._client() as client:

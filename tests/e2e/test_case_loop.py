@@ -42,8 +42,14 @@ def test_assignment_report_closure_and_the_reporters_notice(product: Running) ->
         text="स्वीकार करें",
         context_id=officer.bot_messages()[0]["wamid"],
     )
-    accepted = officer.wait(2)
-    assert reference in body_of(accepted[-1]["payload"])
+    # The template could carry neither the details nor the photo (free-form media needs an open window).
+    # Now that the officer has written, the full task and its sanitised photo follow, once.
+    got = officer.wait(4)
+    kinds = [m["payload"]["type"] for m in got]
+    assert kinds.count("image") == 1, kinds
+    details = [body_of(m["payload"]) for m in got if m["payload"]["type"] == "text"]
+    assert any(reference in d and "विवरण" in d for d in details), details
+    assert any(reference in d and "आपके नाम" in d for d in details)  # "the task is yours"
     officer.say("मौके पर छापा मारा, 3 लोग पकड़े गए")
     officer.tap("report:submit")
     assert "कार्यालय को भेज दी गई" in body_of(officer.bot_messages()[-1]["payload"])
@@ -72,3 +78,21 @@ def test_assignment_report_closure_and_the_reporters_notice(product: Running) ->
     officer_saw = json.dumps(officer.messages(), ensure_ascii=False)
     pages = "".join(office.get(p).text for p in ("/dashboard/", f"/dashboard/tips/{reference}/"))
     assert_sentinel_absent(product, pages, reference, officer_saw)
+
+
+def test_a_number_not_on_the_roster_never_reaches_the_officer_flow(product: Running) -> None:
+    reference = file_tip_in_hindi(product, "919811100077")
+    stranger = Phone(product.sim(), "919811100088", profile_name="Not an officer")
+    # What an officer would send: the tasks word, a task button, a report button, a report text.
+    stranger.say("कार्य")
+    stranger.send(type="button", payload=f"task:accept:{reference}", text="स्वीकार करें")
+    stranger.tap("report:submit")
+    stranger.say("मौके पर छापा मारा")
+    got = stranger.wait(1)
+    seen = json.dumps([m["payload"] for m in stranger.bot_messages()], ensure_ascii=False)
+    assert reference not in seen  # no task, no tip, no report of anyone's
+    assert "task:" not in seen and "report:submit" not in seen
+    assert "lang:hi" in json.dumps(got[0]["payload"])  # treated as a citizen: the welcome and language
+    office = Staff(product.stack.web_url, "sp.ghazipur", product.logins["sp.ghazipur"])
+    detail = office.get(f"/dashboard/tips/{reference}/").text
+    assert "मौके पर छापा मारा" not in detail and "Action reported" not in detail

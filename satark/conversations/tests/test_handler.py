@@ -130,13 +130,41 @@ def test_a_poster_prefill_routes_the_tip_to_its_station() -> None:
     assert (conversation.prefill_district, conversation.prefill_station) == ("ghazipur", "ghazipur-karanda")
     handle_inbound(REF, msg(text="english"))
     handle_inbound(REF, msg(text="jua"))
-    handle_inbound(REF, msg(text="gazipur"))
-    handle_inbound(REF, msg(text="skip"))  # does not know the place: the poster's station is used
+    # The poster pre-selected district and station: neither question is asked; the time is next.
+    asked = last_reply()
+    assert "district" not in asked["body"].lower() and asked["type"] != "location_request", asked
     answer_until("media:")
     handle_inbound(REF, msg("choice", choice_id="media:skip", choice_title="Skip"))
+    summary = last_reply()["body"]
+    assert "Karanda" in summary and "Ghazipur" in summary, summary  # shown, and editable, at confirmation
     handle_inbound(REF, msg("choice", choice_id="confirm:yes", choice_title="Submit"))
     tip = Tip.objects.get()
-    assert tip.station == karanda
+    assert tip.station == karanda and tip.district is not None and tip.district.code == "ghazipur"
+
+
+def test_a_pre_selected_district_can_be_changed_at_confirmation() -> None:
+    from satark.geography.models import District
+    from satark.posters.prefill import prefill_for
+
+    handle_inbound(REF, msg(text=prefill_for(District.objects.get(code="jaunpur"), None)))
+    handle_inbound(REF, msg(text="english"))
+    handle_inbound(REF, msg(text="jua"))
+    answer_until("media:", place="mariahu")
+    handle_inbound(REF, msg("choice", choice_id="media:skip", choice_title="Skip"))
+    assert "Jaunpur" in last_reply()["body"]
+    handle_inbound(REF, msg("choice", choice_id="confirm:edit", choice_title="Change"))
+    edit_ids = option_ids(last_reply())
+    assert any("district" in i for i in edit_ids), edit_ids
+    handle_inbound(REF, msg("choice", choice_id=next(i for i in edit_ids if "district" in i), choice_title="District"))
+    handle_inbound(REF, msg(text="chandauli"))
+    for _ in range(6):  # the place question follows the district again; confirm when offered
+        reply = last_reply()
+        if "confirm:yes" in option_ids(reply):
+            break
+        handle_inbound(REF, msg(text="mughalsarai") if reply["type"] == "location_request" else msg(text="skip"))
+    handle_inbound(REF, msg("choice", choice_id="confirm:yes", choice_title="Submit"))
+    district = Tip.objects.get().district
+    assert district is not None and district.code == "chandauli"
 
 
 def test_status_lists_the_reporters_own_tips_neutrally() -> None:

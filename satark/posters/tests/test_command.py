@@ -48,3 +48,19 @@ def test_make_posters_rejects_unknown_codes(reference: None, tmp_path: Path) -> 
         call_command("make_posters", district="varanasi", out=str(tmp_path), verbosity=0)
     with pytest.raises(CommandError, match="not in district"):
         call_command("make_posters", district="jaunpur", station="ghazipur-karanda", out=str(tmp_path), verbosity=0)
+
+
+def test_meta_qr_codes_are_registered_once_through_the_graph_api(reference: None, tmp_path: Path, sim: object) -> None:
+    from satark.whatsapp.client import GraphClient
+
+    for _ in range(2):  # a second run reuses the code Meta already has for the same text
+        call_command(
+            "make_posters", station="ghazipur/karanda", out=str(tmp_path), lang="en", meta_qr=True, verbosity=0
+        )
+    codes = GraphClient.from_settings().list_qr_codes()
+    assert [c["prefilled_message"] for c in codes] == ["Namaste 🙏 Satark Mitra [ghazipur/karanda]"]
+    with (tmp_path / "links.csv").open(encoding="utf-8") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["meta_link"] == codes[0]["deep_link_url"] and row["meta_link"].startswith("https://wa.me/message/")
+    image = (tmp_path / "ghazipur" / "ghazipur-karanda.meta-qr.png").read_bytes()
+    assert image.startswith(b"\x89PNG")

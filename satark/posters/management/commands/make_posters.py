@@ -7,6 +7,11 @@
 Per place: <code>.hi.pdf / <code>.en.pdf, <code>.qr.png, <code>.qr.svg, under <out>/<district>/;
 per district, all of its posters in one printable file <district>.all.<lang>.pdf; and <out>/links.csv
 (code, place, prefill, link) for the whole run.
+
+    manage.py make_posters --meta-qr                # also Meta's own QR codes (Graph API message_qrdls)
+
+With --meta-qr each place also gets <code>.meta-qr.png and a wa.me/message/<code> short link (column
+meta_link), registered through the configured channel; an existing code for the same text is reused.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.module_loading import import_string
 
 from satark.geography.models import District, PoliceStation
 from satark.posters import qr
@@ -66,6 +72,9 @@ class Command(BaseCommand):
         parser.add_argument("--station", default="", help="one station: ghazipur-karanda or ghazipur/karanda")
         parser.add_argument("--out", default="", help="output folder (default: <SATARK_VAR_DIR>/posters)")
         parser.add_argument("--lang", default="both", choices=["hi", "en", "both"])
+        parser.add_argument(
+            "--meta-qr", action="store_true", help="also register Meta QR codes (message_qrdls) via the channel"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -79,6 +88,8 @@ class Command(BaseCommand):
         langs = languages(options["lang"])
         rows: list[dict[str, str]] = []
         files = 0
+        # The channel by its dotted path (posters never imports the channel package).
+        channel = import_string(settings.SATARK_CHANNEL)() if options["meta_qr"] else None
         for district, station in places:
             code = station.code if station else district.code
             folder = out / district.code
@@ -90,7 +101,16 @@ class Command(BaseCommand):
                 (folder / f"{code}.{lang}.pdf").write_bytes(poster_pdf(district, station, lang))
             files += 2 + len(langs)
             place = f"{station.label('en')}, {district.label('en')}" if station else district.label("en")
-            rows.append({"code": code, "place": place, "prefill": prefill_for(district, station), "link": link})
+            row = {"code": code, "place": place, "prefill": prefill_for(district, station), "link": link}
+            if channel is not None:
+                try:
+                    row["meta_link"], png = channel.qr_code(prefill_for(district, station))
+                except Exception as exc:  # say which place failed and why, then stop
+                    raise CommandError(f"{code}: the Graph API refused the QR code: {exc}") from exc
+                if png:
+                    (folder / f"{code}.meta-qr.png").write_bytes(png)
+                    files += 1
+            rows.append(row)
             if options["verbosity"] > 1:
                 self.stdout.write(f"  {code}")
         if not options["station"]:
@@ -102,7 +122,8 @@ class Command(BaseCommand):
                     files += 1
         out.mkdir(parents=True, exist_ok=True)
         with (out / "links.csv").open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=["code", "place", "prefill", "link"])
+            fields = ["code", "place", "prefill", "link"] + (["meta_link"] if channel is not None else [])
+            writer = csv.DictWriter(handle, fieldnames=fields)
             writer.writeheader()
             writer.writerows(rows)
         if options["verbosity"]:
