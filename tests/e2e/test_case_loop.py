@@ -86,7 +86,7 @@ def test_a_number_not_on_the_roster_never_reaches_the_officer_flow(product: Runn
     # What an officer would send: the tasks word, a task button, a report button, a report text.
     stranger.say("कार्य")
     stranger.send(type="button", payload=f"task:accept:{reference}", text="स्वीकार करें")
-    stranger.tap("report:submit")
+    stranger.send(type="button", payload="report:submit", text="रिपोर्ट भेजें")
     stranger.say("मौके पर छापा मारा")
     got = stranger.wait(1)
     seen = json.dumps([m["payload"] for m in stranger.bot_messages()], ensure_ascii=False)

@@ -114,3 +114,22 @@ def test_a_stranger_writing_task_words_gets_the_citizen_flow(case: tuple[Any, Of
     handle_inbound(stranger, msg(text="kaam"))
     first = OutboxItem.objects.filter(recipient_ref=stranger).get().payload
     assert [o["id"] for o in first["options"]] == ["lang:hi", "lang:en"]
+
+
+def test_explicit_media_is_withheld_from_the_task_and_said_so(case: tuple[Any, Officer, Tip]) -> None:
+    office, officer, tip = case
+    for n, restricted in enumerate((False, True, True)):
+        MediaAsset.objects.create(
+            channel="whatsapp",
+            external_id=f"m{n}",
+            kind="image",
+            tip=tip,
+            state="ready",
+            derivative_path=f"derivatives/m{n}.jpg",
+            restricted=restricted,
+        )
+    transition(tip, "assign", actor=office, officer=officer)
+    sent = outbox(officer)
+    images = [p for p in sent if p["type"] == "image"]
+    assert len(images) == 1 and images[0]["upload"]["path"].endswith("m0.jpg")
+    assert "2 फोटो/वीडियो आपत्तिजनक" in sent[0]["body"]
