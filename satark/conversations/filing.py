@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_datetime
 
 from satark.geography.models import PoliceStation
 from satark.media.models import MediaAsset
+from satark.media.sensitivity import refresh as refresh_sensitivity
 from satark.tips.actions import TipDraft, do_submit_tip
 from satark.tips.models import Tip
 
@@ -70,6 +71,7 @@ def file_tip(
 ) -> Tip:
     tip = do_submit_tip(draft_from(conversation, answers, language, partial=partial))
     MediaAsset.objects.filter(conversation_id=conversation.pk, external_id__in=list(media_ids)).update(tip=tip)
+    refresh_sensitivity(tip)  # from category and answers now; media analyses refresh it as they finish
     conversation.tip_reference = tip.reference
     conversation.active = False
     conversation.save(update_fields=["tip_reference", "active"])

@@ -37,7 +37,7 @@ from . import threads
 from .definitions import get_definition
 from .filing import file_tip
 from .models import Conversation
-from .officers import handle_officer, officer_for
+from .officers import handle_officer, officer_for, officer_media_rejected
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +83,11 @@ def to_payload(message: Message) -> dict[str, Any]:
     raise TypeError(f"unknown message {type(message).__name__}")
 
 
-def status_text(definition: Definition, reporter_ref: str, state: State) -> str:
+def status_text(definition: Definition, reporter_ref: str, language: str) -> str:
     """The reporter's own tips with a neutral status (nothing about what they were about)."""
-    language = state.language or definition.languages[0]
     tips = list(Tip.objects.filter(reporter_ref=reporter_ref).order_by("-created_at")[:10])
+    if language not in definition.languages:  # no language chosen yet: the one of their latest report
+        language = tips[0].language if tips and tips[0].language in definition.languages else definition.languages[0]
     if not tips:
         return definition.text(language, "status_none")
     lines = [
@@ -111,16 +112,22 @@ def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
         return
     definition = get_definition()
     conversation = Conversation.objects.filter(reporter_ref=sender_ref, active=True).order_by("-id").first()
+    language = State.from_json(conversation.state).language if conversation else ""
     # About a report already sent: "add", an open exchange (adding, answering the office's question).
     if threads.is_add_command(definition, message):
-        language = State.from_json(conversation.state).language if conversation else ""
         threads.start_addition(sender_ref, definition, language)
         return
     thread = threads.quoted_question(sender_ref, message) or threads.active_thread(sender_ref)
     if thread is not None and threads.handle(thread, message, definition):
         return
+    if conversation is None and threads.is_command(definition, message, "status"):
+        # "status" with no report under way: the answer alone, not a new questionnaire.
+        queue_message(sender_ref, {"type": "text", "body": status_text(definition, sender_ref, language)})
+        return
     if conversation is None and not abuse.check_tip(sender_ref, now, consume=False).allowed:
-        # Over today's limit of reports: say so before they answer a whole questionnaire for nothing.
+        # Over today's limit of reports: say so before they answer a whole questionnaire for nothing,
+        # but an emergency still gets "call 112" first.
+        threads.urgent_reply(sender_ref, definition, message, language)
         queue_message(sender_ref, {"type": "text", "body": definition.text("", "limit_reached")})
         return
     state = State.from_json(conversation.state) if conversation else None
@@ -165,7 +172,7 @@ def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
         elif isinstance(effect, Cancelled):
             discard_unsubmitted(conversation.pk)
         elif isinstance(effect, StatusRequest):
-            queue_message(sender_ref, {"type": "text", "body": status_text(definition, sender_ref, new_state)})
+            queue_message(sender_ref, {"type": "text", "body": status_text(definition, sender_ref, new_state.language)})
 
 
 def on_case_event(change: Any, actor: Any, reason: str) -> None:
@@ -178,14 +185,18 @@ def on_case_event(change: Any, actor: Any, reason: str) -> None:
 
 
 def media_rejected(asset: MediaAsset) -> None:
-    """Tell the sender, in their language, that a file could not be used and what to do instead."""
-    if asset.conversation_id is None:
-        return
-    conversation = Conversation.objects.filter(pk=asset.conversation_id).first()
-    if conversation is None:
-        return
-    state = State.from_json(conversation.state)
-    definition = get_definition()
-    language = state.language or definition.languages[0]
+    """Tell the sender, in their language, that a file could not be used and what to do instead: the
+    reporter in a questionnaire, the reporter adding to a sent report, or the officer reporting."""
     key = "media_too_large" if asset.reject_reason == "too_large" else "media_unreadable"
-    queue_message(conversation.reporter_ref, {"type": "text", "body": definition.text(language, key)})
+    definition = get_definition()
+    if asset.conversation_id is not None:
+        conversation = Conversation.objects.filter(pk=asset.conversation_id).first()
+        if conversation is None:
+            return
+        language = State.from_json(conversation.state).language or definition.languages[0]
+        queue_message(conversation.reporter_ref, {"type": "text", "body": definition.text(language, key)})
+    elif asset.report_id is not None and asset.report is not None:
+        officer_media_rejected(asset.report.officer, key)
+    elif asset.tip_id is not None and asset.tip is not None and asset.tip.reporter_ref:
+        language = asset.tip.language if asset.tip.language in definition.languages else definition.languages[0]
+        queue_message(asset.tip.reporter_ref, {"type": "text", "body": definition.text(language, key)})

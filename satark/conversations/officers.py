@@ -326,3 +326,8 @@ def _submit(officer: Officer) -> None:
 
 def officer_for(sender_ref: str) -> Officer | None:
     return Officer.objects.filter(Q(contact_ref=sender_ref) & Q(active=True)).first()
+
+
+def officer_media_rejected(officer: Officer, key: str) -> None:
+    """A photo or video the officer sent with a report could not be used: say so, and what to do."""
+    _text(officer, "media_too_large" if key == "media_too_large" else "media_unreadable")

@@ -59,9 +59,8 @@ def forget_reporters(now: datetime) -> int:
 
 
 def _delete_files(asset: MediaAsset) -> None:
-    for relative in (asset.original_path, asset.derivative_path):
-        if relative:
-            (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
+    for relative in asset.stored_files():  # original, derivative, thumbnails, playable copy, evidence frames
+        (Path(settings.MEDIA_ROOT) / relative).unlink(missing_ok=True)
 
 
 def purge_closed_tips(now: datetime) -> int:

@@ -21,6 +21,7 @@ from satark.audit.actions import record
 from satark.engine import Definition, matching
 from satark.media.models import MediaAsset
 from satark.media.pipeline import register as register_media
+from satark.media.sensitivity import refresh as refresh_sensitivity
 from satark.messaging.models import OutboxItem
 from satark.messaging.outbound import queue_message
 from satark.messaging.templates import get as get_template
@@ -45,8 +46,23 @@ def _say(reporter_ref: str, definition: Definition, language: str, key: str, **p
     return queue_message(reporter_ref, {"type": "text", "body": body})
 
 
+def is_command(definition: Definition, message: InboundMessage, *names: str) -> bool:
+    return message.kind == "text" and any(
+        matching.is_word(message.text, definition.commands.get(name, ())) for name in names
+    )
+
+
 def is_add_command(definition: Definition, message: InboundMessage) -> bool:
-    return message.kind == "text" and matching.is_word(message.text, definition.commands.get("add", ()))
+    return is_command(definition, message, "add")
+
+
+def urgent_reply(reporter_ref: str, definition: Definition, message: InboundMessage, language: str) -> bool:
+    """Urgent words (firing, murder happening now): "call 112" at once, whatever else is going on."""
+    text = message.text or (message.media.caption if message.media else "")
+    if text and matching.contains_any(text, definition.urgent_words):
+        _say(reporter_ref, definition, language, "urgent_112")
+        return True
+    return False
 
 
 def active_thread(reporter_ref: str) -> ReporterThread | None:
@@ -157,10 +173,17 @@ def handle(thread: ReporterThread, message: InboundMessage, definition: Definiti
     """Give the message to the open thread. Returns False when the thread does not take it (the
     questionnaire should), e.g. a reply that is not a choice while choosing."""
     language = thread.language
-    if message.kind == "text" and matching.is_word(message.text, definition.commands.get("cancel", ())):
+    if is_command(definition, message, "cancel"):
         _close(thread)
         _say(thread.reporter_ref, definition, language, "thread_closed")
         return True
+    if is_command(definition, message, "help", "language", "restart", "status"):
+        # Global words keep their meaning: the questionnaire answers them. Adding stops here (what was
+        # sent is saved); an unanswered question stays open for a later message.
+        if thread.kind != T.ANSWER:
+            _close(thread)
+        return False
+    urgent_reply(thread.reporter_ref, definition, message, language)
     if thread.kind == T.CHOOSING:
         return _choose(thread, message, definition)
     if thread.kind == T.ANSWER:
@@ -244,6 +267,7 @@ def _attach(tip: Tip, message: InboundMessage) -> MediaAsset:
     )
     if asset.tip_id is None:
         MediaAsset.objects.filter(pk=asset.pk).update(tip=tip)
+        transaction.on_commit(lambda: refresh_sensitivity(tip))  # its analysis refreshes it again later
     return asset
 
 

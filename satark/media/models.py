@@ -16,6 +16,11 @@ class MediaAsset(models.Model):
         REJECTED = "rejected"
         FAILED = "failed"
 
+    class Analysis(models.TextChoices):
+        PENDING = "pending"
+        DONE = "done"
+        FAILED = "failed"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     channel = models.CharField(max_length=16)
     external_id = models.CharField(max_length=200)
@@ -46,6 +51,12 @@ class MediaAsset(models.Model):
     playable_path = models.CharField(max_length=300, blank=True, help_text="browser-playable audio/video derivative")
     transcript = models.TextField(blank=True, help_text="automatic transcription of a voice note; may be wrong")
     transcript_language = models.CharField(max_length=8, blank=True)
+    # State of the analysis after the fetch (thumbnail, playable copy, classifiers, transcription;
+    # satark.media.analysis). Each stage stores its result as it finishes, so a killed worker's job resumes
+    # at the first unfinished stage; "done" with classifier '' means the media are unclassified.
+    analysis = models.CharField(max_length=10, choices=Analysis.choices, default=Analysis.PENDING)
+    analysis_attempts = models.PositiveSmallIntegerField(default=0)
+    analysis_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -53,3 +64,22 @@ class MediaAsset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.id}"
+
+    @property
+    def unclassified(self) -> bool:
+        """No classifier has looked at this item: say "unclassified", never "safe"."""
+        return not self.classifier
+
+    def stored_files(self) -> list[str]:
+        """Every file kept for this item, relative to MEDIA_ROOT (for deletion: retention, cancel)."""
+        frames = [str(s.get("frame", "")) for s in (self.signals or {}).values() if isinstance(s, dict)]
+        paths = [self.original_path, self.derivative_path, self.thumbnail_path, self.playable_path, *frames]
+        if self.thumbnail_path:
+            paths.append(blurred_name(self.thumbnail_path))
+        return sorted({p for p in paths if p})
+
+
+def blurred_name(thumbnail_path: str) -> str:
+    """The heavily blurred thumbnail kept beside the thumbnail of restricted media (for the dashboard)."""
+    stem, _, suffix = thumbnail_path.rpartition(".")
+    return f"{stem}.blurred.{suffix}"

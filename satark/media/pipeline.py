@@ -162,7 +162,7 @@ def discard_unsubmitted(conversation_id: int) -> int:
     """A cancelled report keeps nothing: rows and files of media not attached to a tip are deleted."""
     count = 0
     for asset in MediaAsset.objects.filter(conversation_id=conversation_id, tip=None):
-        _remove_files(asset.original_path, asset.derivative_path)
+        _remove_files(*asset.stored_files())
         asset.delete()
         count += 1
     return count

@@ -55,14 +55,28 @@ class MediaRejected(ValueError):
         self.reason = reason
 
 
+MAX_SIDE = 12_000  # a 1 x 40,000,000 strip is within the pixel cap but no photo
+
+
+def check_dimensions(width: int, height: int) -> None:
+    """Decompression-bomb guard, applied to the header's size before any pixel is decoded (only the first
+    frame of an animation is ever decoded). Pillow's own check only warns between MAX_IMAGE_PIXELS and
+    twice that; this refuses."""
+    if width * height > (Image.MAX_IMAGE_PIXELS or 0) or max(width, height) > MAX_SIDE:
+        raise MediaRejected(f"image of {width}x{height} is over the size guard", "too_large")
+
+
 def sanitized_image(content: bytes) -> bytes:
     """Re-encode as JPEG from the pixels alone (orientation applied first, then every tag dropped)."""
     try:
         with Image.open(io.BytesIO(content)) as img:
+            check_dimensions(*img.size)
             img.load()
             upright = ImageOps.exif_transpose(img)
             rgb = upright.convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:  # the warning when made an error
+        raise MediaRejected(f"image is over the size guard: {type(exc).__name__}", "too_large") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise MediaRejected(f"not a readable image: {type(exc).__name__}") from exc
     clean = Image.new("RGB", rgb.size)
     clean.paste(rgb)

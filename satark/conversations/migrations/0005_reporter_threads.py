@@ -5,32 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conversations', '0004_officersession_draft_officersession_officer'),
-        ('tips', '0006_sensitivity_deadlines_followups'),
+        ("conversations", "0004_officersession_draft_officersession_officer"),
+        ("tips", "0006_sensitivity_deadlines_followups"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReporterThread',
+            name="ReporterThread",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reporter_ref', models.CharField(db_index=True, max_length=40)),
-                ('kind', models.CharField(choices=[('choosing', 'choosing which report to add to'), ('addition', 'adding information to a report'), ('answer', "answering the office's question")], max_length=10)),
-                ('language', models.CharField(blank=True, max_length=8)),
-                ('question_item_id', models.BigIntegerField(blank=True, null=True)),
-                ('question_shown', models.BooleanField(default=False)),
-                ('active', models.BooleanField(default=True)),
-                ('last_ack_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('addition', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tips.addition')),
-                ('follow_up', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tips.followup')),
-                ('tip', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tips.tip')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reporter_ref", models.CharField(db_index=True, max_length=40)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("choosing", "choosing which report to add to"),
+                            ("addition", "adding information to a report"),
+                            ("answer", "answering the office's question"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("language", models.CharField(blank=True, max_length=8)),
+                ("question_item_id", models.BigIntegerField(blank=True, null=True)),
+                ("question_shown", models.BooleanField(default=False)),
+                ("active", models.BooleanField(default=True)),
+                ("last_ack_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "addition",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="tips.addition",
+                    ),
+                ),
+                (
+                    "follow_up",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tips.followup",
+                    ),
+                ),
+                (
+                    "tip",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tips.tip",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['reporter_ref', 'active'], name='conversatio_reporte_a09dae_idx')],
+                "indexes": [models.Index(fields=["reporter_ref", "active"], name="conversatio_reporte_a09dae_idx")],
             },
         ),
     ]

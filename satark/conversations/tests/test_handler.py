@@ -211,3 +211,20 @@ def test_a_reporter_over_the_days_limit_is_told_before_starting(settings) -> Non
     handle_inbound(REF, msg(text="hi"))
     assert last_reply()["body"] == get_definition().text("", "limit_reached")
     assert not Conversation.objects.exists()
+
+
+def test_status_with_no_report_under_way_answers_alone() -> None:
+    earlier = f.tip("jaunpur", "gambling", description="tash")
+    earlier.reporter_ref = REF
+    earlier.save()
+    handle_inbound(REF, msg(text="स्थिति"))
+    (reply,) = [o.payload for o in OutboxItem.objects.filter(recipient_ref=REF)]
+    assert earlier.reference in reply["body"]
+    assert not Conversation.objects.exists()  # no questionnaire started for it
+
+
+def test_over_the_days_limit_an_emergency_still_gets_112_first(settings: Any) -> None:
+    settings.SATARK_ABUSE_MAX_TIPS_PER_DAY = 0
+    handle_inbound(REF, msg(text="firing ho rahi hai abhi"))
+    bodies = [o.payload["body"] for o in OutboxItem.objects.filter(recipient_ref=REF).order_by("id")]
+    assert len(bodies) == 2 and "112" in bodies[0]

@@ -162,3 +162,34 @@ def test_a_follow_up_needs_a_question_and_a_reachable_reporter() -> None:
     with pytest.raises(FollowUpRefused):
         ask(tip, "Where?", actor=operator)
     assert not OutboxItem.objects.filter(purpose="follow_up").exists()
+
+
+def test_global_words_keep_their_meaning_while_adding_and_are_not_saved_as_information() -> None:
+    tip = own_tip(language="en")
+    handle_inbound(REF, msg(text="add"))
+    handle_inbound(REF, msg(text="a white car comes at night"))
+    handle_inbound(REF, msg(text="status"))
+    assert tip.reference in bodies()[-1] and "being handled" in bodies()[-1]  # the status answer
+    assert not ReporterThread.objects.filter(active=True).exists()
+    handle_inbound(REF, msg(text="madad"))
+    assert Addition.objects.get().text == "a white car comes at night"  # nothing else was added
+
+
+def test_urgent_words_while_adding_get_112_and_are_still_added() -> None:
+    own_tip()
+    handle_inbound(REF, msg(text="add"))
+    handle_inbound(REF, msg(text="abhi goli chal rahi hai"))
+    assert "112" in bodies()[-2] or "112" in bodies()[-1]
+    assert "goli chal rahi" in Addition.objects.get().text
+
+
+def test_a_rejected_file_sent_as_an_addition_is_explained_to_the_reporter() -> None:
+    from satark.conversations.handler import media_rejected
+
+    tip = own_tip(language="en")
+    handle_inbound(REF, msg(text="add"))
+    handle_inbound(REF, photo("big1"))
+    asset = MediaAsset.objects.get(external_id="big1")
+    asset.reject_reason = "too_large"
+    media_rejected(asset)
+    assert "too large" in bodies()[-1].lower() and tip.reference not in bodies()[-1]

@@ -3,7 +3,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import httpx
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 pytestmark = pytest.mark.django_db
@@ -50,14 +52,18 @@ def test_make_posters_rejects_unknown_codes(reference: None, tmp_path: Path) -> 
         call_command("make_posters", district="jaunpur", station="ghazipur-karanda", out=str(tmp_path), verbosity=0)
 
 
-def test_meta_qr_codes_are_registered_once_through_the_graph_api(reference: None, tmp_path: Path, sim: object) -> None:
-    from satark.whatsapp.client import GraphClient
-
+def test_meta_qr_codes_are_registered_once_through_the_graph_api(
+    reference: None, tmp_path: Path, sim: httpx.Client
+) -> None:
     for _ in range(2):  # a second run reuses the code Meta already has for the same text
         call_command(
             "make_posters", station="ghazipur/karanda", out=str(tmp_path), lang="en", meta_qr=True, verbosity=0
         )
-    codes = GraphClient.from_settings().list_qr_codes()
+    listed = sim.get(
+        f"/{settings.SATARK_GRAPH_API_VERSION}/{settings.SATARK_WHATSAPP_PHONE_NUMBER_ID}/message_qrdls",
+        headers={"Authorization": f"Bearer {settings.SATARK_WHATSAPP_TOKEN}"},
+    )
+    codes = listed.json()["data"]
     assert [c["prefilled_message"] for c in codes] == ["Namaste 🙏 Satark Mitra [ghazipur/karanda]"]
     with (tmp_path / "links.csv").open(encoding="utf-8") as handle:
         (row,) = list(csv.DictReader(handle))
