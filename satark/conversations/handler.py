@@ -120,6 +120,8 @@ def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
     thread = threads.quoted_question(sender_ref, message) or threads.active_thread(sender_ref)
     if thread is not None and threads.handle(thread, message, definition):
         return
+    if conversation is None and message.kind == "reaction":
+        return  # a 👍 on the bot's last message (the reference, a notice) is not a new report
     if conversation is None and threads.is_command(definition, message, "status"):
         # "status" with no report under way: the answer alone, not a new questionnaire.
         queue_message(sender_ref, {"type": "text", "body": status_text(definition, sender_ref, language)})
@@ -143,6 +145,7 @@ def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
             conversation.prefill_station = hint[1].code if hint[1] else ""
     conversation.state = new_state.to_json()
     conversation.active = not new_state.finished
+    conversation.reminded_at = None  # they are back: if they go quiet again, one more reminder
     conversation.save()
 
     # A status request is answered before the question the engine repeats after it.
@@ -187,6 +190,7 @@ def on_case_event(change: Any, actor: Any, reason: str) -> None:
 def media_rejected(asset: MediaAsset) -> None:
     """Tell the sender, in their language, that a file could not be used and what to do instead: the
     reporter in a questionnaire, the reporter adding to a sent report, or the officer reporting."""
+    # too_large | unreadable | not_received (the download failed for good): the last two ask to resend.
     key = "media_too_large" if asset.reject_reason == "too_large" else "media_unreadable"
     definition = get_definition()
     if asset.conversation_id is not None:

@@ -144,6 +144,10 @@ def process(asset_id: str) -> MediaAsset | None:
         _store(asset)
         if asset.state == MediaAsset.State.FAILED:
             log.warning("media %s failed: %s", asset.pk, asset.error)
+            # The sender is told it did not arrive (and to send it again), as for a file refused.
+            asset.reject_reason = "not_received"
+            MediaAsset.objects.filter(pk=asset.pk).update(reject_reason="not_received")
+            import_string(settings.SATARK_MEDIA_REJECTED_HANDLER)(asset)
             return asset
         raise
     _store(asset)

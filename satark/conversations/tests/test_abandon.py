@@ -78,3 +78,22 @@ def test_a_partial_tip_without_a_district_goes_to_the_dig_office_only() -> None:
     from satark.tips.access import visible_tips
 
     assert tip in visible_tips(f.dig_office()) and tip not in visible_tips(f.sp_office("ghazipur"))
+
+
+def test_a_reporter_who_comes_back_and_goes_quiet_again_gets_another_reminder() -> None:
+    import time as _time
+
+    from satark.conversations.handler import handle_inbound
+    from satark.messaging.types import InboundMessage
+
+    f.load_reference()
+    quiet = conversation("rp_back", {"category": "gambling"}, timedelta(hours=3))
+    assert sweep(timezone.now()).reminded == 1
+    handle_inbound(
+        "rp_back",
+        InboundMessage(
+            channel="whatsapp", external_id="wamid.BACK1", timestamp=int(_time.time()), kind="text", text="ok"
+        ),
+    )
+    Conversation.objects.filter(pk=quiet.pk).update(updated_at=timezone.now() - timedelta(hours=3))
+    assert sweep(timezone.now()).reminded == 1

@@ -228,3 +228,21 @@ def test_over_the_days_limit_an_emergency_still_gets_112_first(settings: Any) ->
     handle_inbound(REF, msg(text="firing ho rahi hai abhi"))
     bodies = [o.payload["body"] for o in OutboxItem.objects.filter(recipient_ref=REF).order_by("id")]
     assert len(bodies) == 2 and "112" in bodies[0]
+
+
+def test_a_photo_that_never_downloads_is_reported_back_to_the_sender(sim: Any) -> None:
+    handle_inbound(REF, msg(text="hi"))
+    handle_inbound(REF, msg(text="english"))
+    # A media id the Graph API does not know: the download fails for good (not a retryable error).
+    handle_inbound(REF, photo("9999999999999999"))
+    from satark.media.tasks import fetch_media
+
+    fetch_media(str(MediaAsset.objects.get(external_id="9999999999999999").pk))  # what the consumer runs
+    asset = MediaAsset.objects.get(external_id="9999999999999999")
+    assert asset.state == "failed" and asset.reject_reason == "not_received"
+    assert "could not" in last_reply()["body"].lower() or "again" in last_reply()["body"].lower()
+
+
+def test_a_reaction_to_the_bots_last_message_starts_nothing() -> None:
+    handle_inbound(REF, msg("reaction", emoji="👍"))
+    assert not OutboxItem.objects.filter(recipient_ref=REF).exists() and not Conversation.objects.exists()

@@ -52,72 +52,18 @@ def _choice(choice_id: str, en: str, hi: str, en_desc: str = "", hi_desc: str = 
     return Choice(id=choice_id, labels={"en": en, "hi": hi}, descriptions=descriptions)
 
 
-CATEGORIES = (
-    _choice(
-        "cow_smuggling",
-        "Cow smuggling",
-        "गौ-तस्करी / गौवध",
-        "Illegal transport or slaughter of cows",
-        "गायों का अवैध परिवहन या वध",
-    ),
-    _choice(
-        "drugs_liquor",
-        "Drugs / liquor",
-        "मादक पदार्थ / शराब",
-        "Drugs, illicit liquor, hookah bars",
-        "ड्रग्स, अवैध शराब, हुक्का बार",
-    ),
-    _choice(
-        "illegal_arms",
-        "Illegal weapons",
-        "अवैध हथियार",
-        "Making, supplying or selling illegal arms",
-        "अवैध हथियार बनाना, बाँटना या बेचना",
-    ),
-    _choice("gambling", "Gambling / betting", "जुआ / सट्टा", "Gambling dens, satta, betting", "जुए का अड्डा, सट्टा"),
-    _choice(
-        "trafficking",
-        "Sex trade / spa",
-        "देह व्यापार / स्पा",
-        "Prostitution, trafficking of women and children, illegal spas",
-        "वेश्यावृत्ति, महिला एवं बाल तस्करी, अवैध स्पा",
-    ),
-    _choice(
-        "harassment_spot",
-        "Harassment spot",
-        "छेड़छाड़ वाला स्थान",
-        "Where women are harassed and police are not on duty",
-        "जहाँ महिलाओं से छेड़छाड़ होती है पर पुलिस ड्यूटी नहीं रहती",
-    ),
-    _choice(
-        "illegal_mining",
-        "Illegal mining",
-        "अवैध खनन / ओवरलोड",
-        "Illegal mining, overloaded vehicles",
-        "अवैध खनन, ओवरलोड वाहन",
-    ),
-    _choice(
-        "extortion_corruption",
-        "Extortion/corruption",
-        "वसूली / भ्रष्टाचार",
-        "Forced collection of money, police corruption",
-        "जबरन वसूली, पुलिस भ्रष्टाचार",
-    ),
-    _choice(
-        "forced_conversion",
-        "Forced conversion",
-        "जबरन धर्म परिवर्तन",
-        "Forced religious conversion",
-        "जबरन धर्म परिवर्तन कराना",
-    ),
-    _choice("other", "Other", "अन्य", "Any other information", "अन्य कोई सूचना"),
-    _choice(
-        "serious_crime",
-        "Serious crime proof",
-        "गंभीर अपराध के सबूत",
-        "Murder, robbery, chain snatching: CCTV, photos of offenders",
-        "हत्या, लूट, चेन स्नैचिंग: सीसीटीवी फ़ुटेज, अपराधियों की फ़ोटो",
-    ),
+# The categories exactly as the Varanasi range's reference data defines them (what citizens see).
+_CATEGORY_DATA = json.loads(
+    (Path(__file__).resolve().parents[3] / "reference" / "varanasi-range" / "categories.json").read_text("utf-8")
+)
+CATEGORIES = tuple(
+    Choice(
+        id=c["code"],
+        labels=dict(c["title"]),
+        descriptions=dict(c["description"]),
+        synonyms=tuple(c.get("synonyms", ())),
+    )
+    for c in sorted(_CATEGORY_DATA["categories"], key=lambda c: c.get("order", 0))
 )
 
 DISTRICTS = (

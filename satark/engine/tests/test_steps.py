@@ -159,7 +159,7 @@ def test_eleven_categories_are_paged_nine_plus_more_then_rest_plus_back() -> Non
     second = only(chat.say(tap("category#page1")))
     assert isinstance(second, ListMenu)
     assert [(o.id, o.title) for o in second.options] == [
-        ("category:other", "10. Other"),
+        ("category:other", "10. Other information"),
         ("category:serious_crime", "11. Serious crime proof"),
         ("category#page0", EN["back_title"]),
     ]
