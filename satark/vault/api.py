@@ -14,6 +14,7 @@ created inside a caller's transaction that then rolls back stays in the vault, u
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.fernet import InvalidToken
 from django.db import IntegrityError, connections, router, transaction
@@ -100,6 +101,7 @@ def references_for(channel: str, senders: list[tuple[str, str]]) -> list[str]:
     )
     by_user = {row[2]: row for row in rows if row[2]}
     by_phone = {row[3]: row for row in rows if row[3]}
+    _create_unknown(channel, senders, keys, by_user, by_phone)
     references = []
     for (phone, user_id), (p_user, p_phone) in zip(senders, keys, strict=True):
         u = by_user.get(p_user) if p_user else None
@@ -113,6 +115,46 @@ def references_for(channel: str, senders: list[tuple[str, str]]) -> list[str]:
         )
         references.append(found[1] if clean and found else reference_for(channel, phone, user_id))
     return references
+
+
+@sensitive_variables()
+def _create_unknown(
+    channel: str,
+    senders: list[tuple[str, str]],
+    keys: list[tuple[str | None, str | None]],
+    by_user: dict[str, Any],
+    by_phone: dict[str, Any],
+) -> None:
+    """Senders seen for the first time (neither their user id nor their number is known) are created in
+    one insert; rows another process created meanwhile are skipped and read back. Anything less simple
+    (a number now used with another user id) is left to `reference_for`."""
+    fresh: dict[tuple[str | None, str | None], tuple[str, str]] = {}
+    for sender, key in zip(senders, keys, strict=True):
+        p_user, p_phone = key
+        if (p_user is None or p_user not in by_user) and (p_phone is None or p_phone not in by_phone):
+            fresh.setdefault(key, sender)
+    if len(fresh) < 2:
+        return  # nothing to gain over the one-by-one path
+    new = [
+        Identity(
+            reference="rp_" + opaque_id(12),
+            pseudonym_user=p_user,
+            pseudonym_phone=p_phone,
+            ciphertext=crypto.seal({"channel": channel, "phone": phone, "user_id": user_id}),
+        )
+        for (p_user, p_phone), (phone, user_id) in fresh.items()
+    ]
+    with transaction.atomic(using=_db()):
+        Identity.objects.bulk_create(new, ignore_conflicts=True)
+    users = {u for u, _ in fresh if u}
+    phones = {p for _, p in fresh if p}
+    for row in Identity.objects.filter(Q(pseudonym_user__in=users) | Q(pseudonym_phone__in=phones)).values_list(
+        "pk", "reference", "pseudonym_user", "pseudonym_phone"
+    ):
+        if row[2]:
+            by_user[row[2]] = row
+        if row[3]:
+            by_phone[row[3]] = row
 
 
 @sensitive_variables()

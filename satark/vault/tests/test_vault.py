@@ -64,3 +64,27 @@ def test_changing_to_a_number_someone_else_had_takes_it_from_them() -> None:
     assert api.address_for(mover).phone == t.SENTINEL_PHONE
     assert api.address_for(previous_holder).phone == ""
     assert api.reference_for("whatsapp", t.SENTINEL_PHONE, "IN.MOVER000002") == mover
+
+
+def test_many_new_senders_in_one_batch_are_created_together_and_stay_stable() -> None:
+    from satark.vault.models import Identity
+
+    senders = [(f"9198000000{n:02d}", "") for n in range(20)] + [("", "IN.ONLYUSERID001")]
+    senders += senders[:3]  # the same senders twice in one batch
+    first = api.references_for("whatsapp", senders)
+    assert Identity.objects.count() == 21 and len(set(first)) == 21
+    assert first[:3] == first[-3:]
+    again = [api.reference_for("whatsapp", phone, user) for phone, user in senders]
+    assert again == first  # the one-by-one path finds exactly the identities the batch created
+
+
+def test_a_batch_with_a_reissued_number_never_merges_two_people() -> None:
+    from satark.vault.models import Identity
+
+    # The same number with two different business-scoped user ids, both new, in one batch.
+    refs = api.references_for(
+        "whatsapp", [("919811111111", "IN.PERSONA00001"), ("919811111111", "IN.PERSONB00002"), ("919822222222", "")]
+    )
+    assert len(set(refs)) == 3 and Identity.objects.count() == 3
+    holder = Identity.objects.filter(pseudonym_phone__isnull=False, pseudonym_user__isnull=False)
+    assert holder.count() == 1  # the number belongs to one of them only
