@@ -25,6 +25,7 @@ from satark.engine import (
     Text,
     step,
 )
+from satark.escalation.duty import duty_number_for
 from satark.media.models import MediaAsset
 from satark.media.pipeline import discard_unsubmitted
 from satark.media.pipeline import register as register_media
@@ -40,6 +41,12 @@ from .models import Conversation
 from .officers import handle_officer, officer_for, officer_media_rejected
 
 log = logging.getLogger(__name__)
+DUTY_REPLY = {
+    "hi": "सतर्क मित्र: यह कार्यालय का ड्यूटी नंबर है। यहाँ समय-सीमा पार सूचनाओं की जानकारी आती है; "
+    "कार्रवाई डैशबोर्ड पर करें। नागरिक के रूप में सूचना देने के लिए किसी दूसरे नंबर का प्रयोग करें।",
+    "en": "Satark Mitra: this is an office duty number. Overdue tips are reported here; act on them in the "
+    "dashboard. To report something as a citizen, use another number.",
+}
 
 
 def to_event(message: InboundMessage) -> Event:
@@ -105,6 +112,11 @@ def handle_inbound(sender_ref: str, message: InboundMessage) -> None:
     officer = officer_for(sender_ref)
     if officer is not None:  # only numbers on the roster reach the officer flow
         handle_officer(officer, message)
+        return
+    duty = duty_number_for(sender_ref)
+    if duty is not None:  # an office's duty phone: it receives escalations, it does not file reports
+        language = duty.language if duty.language in ("hi", "en") else "hi"
+        queue_message(sender_ref, {"type": "text", "body": DUTY_REPLY[language]})
         return
     now = datetime.fromtimestamp(message.timestamp, tz=UTC) if message.timestamp else timezone.now()
     if not abuse.check_message(sender_ref, now).allowed:
@@ -192,6 +204,11 @@ def media_rejected(asset: MediaAsset) -> None:
     reporter in a questionnaire, the reporter adding to a sent report, or the officer reporting."""
     # too_large | unreadable | not_received (the download failed for good): the last two ask to resend.
     key = "media_too_large" if asset.reject_reason == "too_large" else "media_unreadable"
+    if asset.conversation_id is None and asset.report_id is None and asset.tip_id is None:
+        return  # nobody to tell (a file nothing refers to)
+    if asset.report_id is not None and asset.report is not None:
+        officer_media_rejected(asset.report.officer, key)
+        return
     definition = get_definition()
     if asset.conversation_id is not None:
         conversation = Conversation.objects.filter(pk=asset.conversation_id).first()
@@ -199,8 +216,6 @@ def media_rejected(asset: MediaAsset) -> None:
             return
         language = State.from_json(conversation.state).language or definition.languages[0]
         queue_message(conversation.reporter_ref, {"type": "text", "body": definition.text(language, key)})
-    elif asset.report_id is not None and asset.report is not None:
-        officer_media_rejected(asset.report.officer, key)
     elif asset.tip_id is not None and asset.tip is not None and asset.tip.reporter_ref:
         language = asset.tip.language if asset.tip.language in definition.languages else definition.languages[0]
         queue_message(asset.tip.reporter_ref, {"type": "text", "body": definition.text(language, key)})

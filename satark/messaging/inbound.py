@@ -18,11 +18,12 @@ from satark.vault import api as vault
 from satark.vault import crypto as vault_crypto
 
 from . import pacing
-from .models import InboxItem, OutboxItem
-from .types import InboundItem, InboundMessage, StatusUpdate
+from .models import InboxItem, OutboxItem, TemplateState
+from .types import InboundItem, InboundMessage, StatusUpdate, TemplateStatusUpdate
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+TEMPLATE_NAME_MAX = 100  # TemplateState.name
 
 
 @dataclass
@@ -96,6 +97,16 @@ def _row_for(item: InboundItem, ref: str = "") -> InboxItem:
             payload={**item.stored(), "external_id": digest},
             event_ts=item.timestamp,
         )
+    if isinstance(item, TemplateStatusUpdate):  # applied in `ingest`; kept as a record (duplicates: once)
+        return InboxItem(
+            dedupe_key=f"template:{item.name}/{item.language}:{item.status}:{item.timestamp}",
+            channel=item.channel,
+            kind=InboxItem.Kind.TEMPLATE,
+            payload=item.stored(),
+            event_ts=item.timestamp,
+            state=InboxItem.State.DONE,
+            processed_at=timezone.now(),
+        )
     return InboxItem(
         dedupe_key=f"err:{uuid.uuid4().hex}",  # account-level errors carry no id or time: keep every one
         channel=item.channel,
@@ -111,6 +122,12 @@ def ingest(items: list[InboundItem]) -> IngestReport:
     from . import tasks
 
     report = IngestReport(received=len(items))
+    too_long = [i for i in items if isinstance(i, TemplateStatusUpdate) and len(i.name) > TEMPLATE_NAME_MAX]
+    if too_long:  # not one of ours (our names are short): nothing to record
+        log.warning(
+            "ignored %d template status updates with names over %d characters", len(too_long), TEMPLATE_NAME_MAX
+        )
+        items = [i for i in items if i not in too_long]
     with transaction.atomic():
         refs = _references(items)
         rows = [_row_for(item, refs.get(i, "")) for i, item in enumerate(items)]
@@ -120,12 +137,39 @@ def ingest(items: list[InboundItem]) -> IngestReport:
         for row in rows:
             if row.kind == InboxItem.Kind.ERROR:
                 log.warning("channel error %s: %s", row.payload.get("code"), row.payload.get("title"))
+        waiting = _apply_template_statuses([i for i in items if isinstance(i, TemplateStatusUpdate)])
         if senders or has_status:
             # One enqueue per committed batch keeps the webhook cheap; the consumer fans out per sender.
             transaction.on_commit(lambda: tasks.dispatch(senders, has_status))
+        for ref in waiting:  # rows that waited for a template: look at them again now
+            transaction.on_commit(lambda ref=ref: tasks.send_pending(ref))  # type: ignore[misc]
     report.senders = len(senders)
     report.statuses = sum(1 for r in rows if r.kind == InboxItem.Kind.STATUS)
     return report
+
+
+def _apply_template_statuses(updates: list[TemplateStatusUpdate]) -> list[str]:
+    """Record the channel's template decisions (in channel-time order; older ones than recorded are
+    ignored). Returns the recipients with rows that were waiting for one of these templates."""
+    refs: set[str] = set()
+    for update in sorted(updates, key=lambda u: u.timestamp):
+        key = TemplateState.key(update.name, update.language)
+        held = set(
+            OutboxItem.objects.filter(state=OutboxItem.State.QUEUED, held_for_template=key).values_list(
+                "recipient_ref", flat=True
+            )
+        )
+        if TemplateState.record(
+            update.name,
+            update.language,
+            update.status,
+            at=update.timestamp,
+            reason=update.reason,
+            remote_id=update.template_id,
+        ):
+            log.info("template %s is now %s", key, update.status)
+            refs |= held
+    return sorted(refs)
 
 
 def process_sender(sender_ref: str) -> int:
@@ -173,9 +217,12 @@ def apply_status(outbox: OutboxItem, status: StatusUpdate) -> None:
     if status.status == "failed" and 131047 in status.error_codes and outbox.payload.get("fallback_template"):
         from . import outbound, tasks
 
-        if outbound.switch_to_template(outbox):  # the window closed before delivery: send the template
+        # The window closed before delivery: the template (now, or once approved), or a clear failure.
+        outbox.error_code = 131047
+        outbox.last_error = redact(status.error_title)[:500]
+        if outbound.reengage(outbox) == outbound.SWITCHED:
             transaction.on_commit(lambda ref=outbox.recipient_ref: tasks.send_pending(ref))  # type: ignore[misc]
-            return
+        return
     if status.status == "failed":
         if outbox.state not in (OutboxItem.State.DELIVERED, OutboxItem.State.READ):
             outbox.state = OutboxItem.State.FAILED

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import models
+import time
+
+from django.db import models, transaction
 
 
 class InboxItem(models.Model):
@@ -10,13 +12,15 @@ class InboxItem(models.Model):
         MESSAGE = "message"
         STATUS = "status"
         ERROR = "error"
+        TEMPLATE = "template"  # the channel's decision about one of our templates (applied on receipt)
 
     class State(models.TextChoices):
         PENDING = "pending"
         DONE = "done"
         FAILED = "failed"
 
-    # "msg:<digest>" / "status:<digest>:<status>" / "err:<uuid>": a redelivered webhook changes nothing.
+    # "msg:<digest>" / "status:<digest>:<status>" / "err:<uuid>" / "template:<name>/<lang>:<status>:<time>":
+    # a redelivered webhook changes nothing.
     # Message ids are stored only as keyed digests (vault.api.id_digest): WhatsApp ids embed the number.
     dedupe_key = models.CharField(max_length=300, unique=True)
     channel = models.CharField(max_length=16)
@@ -63,6 +67,9 @@ class OutboxItem(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    held_for_template = models.CharField(
+        max_length=140, blank=True, default="", help_text="name/language of the template this row waits for"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["state", "recipient_ref", "id"])]
@@ -84,11 +91,24 @@ class Contact(models.Model):
 
 
 class TemplateState(models.Model):
-    """Approval state of each declared template in each language, as last seen from the channel."""
+    """Approval state of each declared template in each language, as last seen from the channel
+    (`manage.py sync_templates`, and the channel's status-update webhooks).
+
+    What a row whose 24-hour window is closed does with its fallback template (`verdict`):
+    SENDABLE -> switch to it; WAITING (in review, appealed, paused for a few hours) -> the row waits,
+    and goes as soon as the template is approved; anything else (rejected, disabled, deleted, not
+    found on the account) -> the row fails with the reason. With no recorded state at all (the
+    command never ran) the channel decides: it refuses a template it does not know (132001)."""
+
+    SENDABLE = ("APPROVED", "FLAGGED")  # FLAGGED: a quality warning, still sendable
+    WAITING = ("PENDING", "IN_APPEAL", "PAUSED")
+    UNKNOWN = ("", "UNKNOWN")
 
     name = models.CharField(max_length=100)
     language = models.CharField(max_length=16)
     status = models.CharField(max_length=20, default="UNKNOWN")
+    reason = models.CharField(max_length=500, blank=True, help_text="the channel's reason, if it gave one")
+    status_at = models.BigIntegerField(default=0, help_text="when the channel reported this status (Unix seconds)")
     remote_id = models.CharField(max_length=64, blank=True)
     category = models.CharField(max_length=20, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -98,3 +118,51 @@ class TemplateState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}/{self.language}: {self.status}"
+
+    @staticmethod
+    def key(name: str, language: str) -> str:
+        return f"{name}/{language}"
+
+    @classmethod
+    def verdict(cls, name: str, language: str) -> tuple[str, TemplateState | None]:
+        """("send" | "wait" | "refuse", the recorded state) for sending `name` in `language` now."""
+        state = cls.objects.filter(name=name, language=language).first()
+        if state is None or state.status in cls.UNKNOWN or state.status in cls.SENDABLE:
+            return "send", state
+        return ("wait" if state.status in cls.WAITING else "refuse"), state
+
+    def describe(self) -> str:
+        return f"template {self.key(self.name, self.language)} is {self.status}" + (
+            f" ({self.reason})" if self.reason else ""
+        )
+
+    @classmethod
+    def record(
+        cls,
+        name: str,
+        language: str,
+        status: str,
+        *,
+        at: int | None = None,
+        reason: str = "",
+        remote_id: str = "",
+        category: str = "",
+    ) -> bool:
+        """Store a status the channel reported at `at` (Unix seconds) unless a later one is recorded
+        (webhooks arrive out of order); `at=None` is the state read just now, which always wins. Rows
+        waiting for this template are released, to be looked at again at once. Returns True if stored."""
+        now = int(time.time())
+        with transaction.atomic():
+            state, created = cls.objects.select_for_update().get_or_create(name=name, language=language)
+            if not created and at is not None and at < state.status_at:
+                return False
+            state.status = status.upper()[:20]
+            state.reason = reason[:500]
+            state.status_at = max(state.status_at, now) if at is None else at
+            state.remote_id = remote_id or state.remote_id
+            state.category = category or state.category
+            state.save()
+            OutboxItem.objects.filter(state=OutboxItem.State.QUEUED, held_for_template=cls.key(name, language)).update(
+                not_before=None
+            )
+        return True

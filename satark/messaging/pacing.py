@@ -58,18 +58,25 @@ class Limiter(Protocol):
 
 
 class LocalLimiter:
-    """Token bucket in this process: right for the embedded profile's single consumer."""
+    """Token bucket in this process: right for the embedded profile's single consumer.
+
+    It refills at `rate` but holds only half a second's worth: Meta allows about a second's worth at
+    once, and the other half is the margin for sends that reach Meta closer together than they were
+    reserved here (threads, network), which would otherwise be refused with 130429."""
+
+    BURST_SECONDS = 0.5
 
     def __init__(self, rate: float):
         self.rate = rate
-        self.tokens = rate
+        self.burst = max(1.0, rate * self.BURST_SECONDS)
+        self.tokens = self.burst
         self.last = time.monotonic()
         self.lock = threading.Lock()
 
     def reserve(self) -> float:
         with self.lock:
             now = time.monotonic()
-            self.tokens = min(self.rate, self.tokens + (now - self.last) * self.rate)
+            self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
             self.last = now
             self.tokens -= 1.0
             return max(0.0, -self.tokens / self.rate)
@@ -78,16 +85,17 @@ class LocalLimiter:
 class RedisLimiter:
     """A shared per-second counter in Redis: right for many consumers on many machines."""
 
-    def __init__(self, rate: float, url: str):
+    def __init__(self, rate: float, url: str, prefix: str = "satark:mps:"):
         import redis
 
         self.rate = rate
+        self.prefix = prefix  # every client sharing one budget must use the same prefix
         self.client: Any = redis.Redis.from_url(url)
 
     def reserve(self) -> float:
         now = time.time()
         second = int(now)
-        key = f"satark:mps:{second}"
+        key = f"{self.prefix}{second}"
         pipe = self.client.pipeline()
         pipe.incr(key)
         pipe.expire(key, 5)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 class TemplateSpec:
     name: str
     category: str  # UTILITY | MARKETING | AUTHENTICATION
-    audience: str  # reporter | officer
+    audience: str  # reporter | officer | office (an office's duty number)
     bodies: dict[str, str]  # language -> body with {{1}}, {{2}} ...
     examples: tuple[str, ...]  # one example value per parameter (Meta requires them)
     buttons: dict[str, tuple[str, ...]] = field(default_factory=dict)  # language -> quick-reply labels
@@ -66,6 +66,28 @@ TEMPLATES: tuple[TemplateSpec, ...] = (
         },
         examples=("VNS-7K3M9", "Gambling/betting", "Karanda"),
         buttons={"hi": ("स्वीकार करें", "मेरा क्षेत्र नहीं"), "en": ("Accept", "Not my area")},
+    ),
+    # Escalation (satark.escalation): the reference, the category and how late, nothing about the reporter.
+    TemplateSpec(
+        name="satark_officer_reminder",
+        category="UTILITY",
+        audience="officer",
+        bodies={
+            "hi": "सतर्क मित्र: कार्य {{1}} ({{2}}) की कार्रवाई रिपोर्ट {{3}} से लंबित है। कृपया रिपोर्ट भेजें।",
+            "en": "Satark Mitra reminder: the action-taken report on task {{1}} ({{2}}) is {{3}} overdue. "
+            "Please send your report.",
+        },
+        examples=("VNS-7K3M9", "Gambling/betting", "2 h 10 min"),
+    ),
+    TemplateSpec(
+        name="satark_escalation",
+        category="UTILITY",
+        audience="office",
+        bodies={
+            "hi": "सतर्क मित्र एस्केलेशन: सूचना {{1}} ({{2}}) अपनी समय-सीमा से {{3}} पीछे है। कृपया डैशबोर्ड देखें।",
+            "en": "Satark Mitra escalation: tip {{1}} ({{2}}) is {{3}} past its deadline. Please check the dashboard.",
+        },
+        examples=("VNS-7K3M9", "Gambling/betting", "2 h 10 min"),
     ),
 )
 

@@ -100,7 +100,23 @@ class ChannelError:
         return asdict(self)
 
 
-InboundItem = InboundMessage | StatusUpdate | ChannelError
+@dataclass(frozen=True)
+class TemplateStatusUpdate:
+    """The channel's review or quality decision about one of our message templates (one language)."""
+
+    channel: str
+    name: str
+    language: str
+    status: str  # APPROVED | REJECTED | PENDING | PAUSED | DISABLED | FLAGGED | ... (upper case)
+    timestamp: int
+    template_id: str = ""
+    reason: str = ""  # why, when the channel says (e.g. a rejection reason); "" otherwise
+
+    def stored(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+InboundItem = InboundMessage | StatusUpdate | ChannelError | TemplateStatusUpdate
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,10 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("SATARK_VAR_DIR", BASE_DIR / "var"))
+# onnxruntime (media classifiers, Whisper's VAD) writes a telemetry device id and event queue on first
+# import unless this is set before the import; Hugging Face libraries must never try the Hub.
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+os.environ["HF_HUB_OFFLINE"] = "1"
 
 
 def env(name: str, default: str = "") -> str:
@@ -45,6 +49,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "satark.core",
     "satark.audit",
     "satark.vault",
@@ -56,8 +64,10 @@ INSTALLED_APPS = [
     "satark.messaging",
     "satark.whatsapp",
     "satark.conversations",
+    "satark.escalation",
     "satark.analytics",
     "satark.dashboard",
+    "satark.configuration",
     "satark.posters",
 ]
 
@@ -69,8 +79,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "satark.dashboard.security.middleware.IdleTimeoutMiddleware",
+    "satark.dashboard.security.middleware.SecondFactorMiddleware",
+    "satark.dashboard.middleware.UserLanguageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "satark.dashboard.security.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "satark.urls"
@@ -143,6 +160,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out username or address before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/dashboard/"
 LOGOUT_REDIRECT_URL = "/login/"
@@ -153,9 +172,57 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "satark.dashboard.security.views.csrf_failure"
+
+# --- Staff sign-in (satark.dashboard.security; docs/dashboard.md) ---
+# Roles that must use a TOTP second factor (any account with admin-site access always must).
+SATARK_2FA_REQUIRED_ROLES = tuple(
+    r for r in env("SATARK_2FA_REQUIRED_ROLES", "dig_office,sp_office,admin").split(",") if r
+)
+SATARK_2FA_ISSUER = env("SATARK_2FA_ISSUER", "Satark Mitra")
+# A signed-in session ends after this many minutes without a request (SESSION_COOKIE_AGE caps it overall).
+SATARK_SESSION_IDLE_MINUTES = int(env("SATARK_SESSION_IDLE_MINUTES", "30"))
+# Circle-office and station-staff accounts may read their own unit's tips only where this is on.
+SATARK_UNIT_ROLES_ENABLED = env("SATARK_UNIT_ROLES_ENABLED", "1") == "1"
+# Roles that may reveal media the classifiers marked restricted (blurred until then; every reveal audited).
+SATARK_REVEAL_RESTRICTED_ROLES = tuple(
+    r for r in env("SATARK_REVEAL_RESTRICTED_ROLES", "dig_office,sp_office").split(",") if r
+)
+# Login throttling (django-axes): 5 failures lock the username, and separately the address, for 15 minutes.
+AXES_FAILURE_LIMIT = int(env("SATARK_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(env("SATARK_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "dashboard/auth/locked.html"
+AXES_VERBOSE = False
+# TOTP: 30-second steps, one step of clock drift either way; repeated wrong codes are throttled by django-otp.
+OTP_TOTP_ISSUER = SATARK_2FA_ISSUER
+OTP_TOTP_TOLERANCE = 1
+# Content-Security-Policy (django-csp): nothing inline, nothing from another origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SATARK_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("hi", "हिंदी")]
+LANGUAGE_COOKIE_HTTPONLY = True
+# The dashboard's own catalogue first, so its words win over Django's built-in Hindi (e.g. for "Password").
+LOCALE_PATHS = [BASE_DIR / "satark" / "dashboard" / "locale"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Kolkata"
 USE_I18N = True
 USE_TZ = True
@@ -208,6 +275,12 @@ SATARK_PURGE_CLOSED_TIPS_AFTER_DAYS = int(env("SATARK_PURGE_CLOSED_TIPS_AFTER_DA
 SATARK_POLICE_INVOLVED_CATEGORIES = tuple(
     c for c in env("SATARK_POLICE_INVOLVED_CATEGORIES", "extortion_corruption").split(",") if c
 )
+# Hotspot map: an optional tile server, e.g. one on the police LAN ("https://tiles.lan/{z}/{x}/{y}.png").
+# Empty (the default): no tiles, the map draws district boundaries, stations and tips by itself, offline.
+SATARK_MAP_TILE_URL = env("SATARK_MAP_TILE_URL", "")
+SATARK_MAP_TILE_ATTRIBUTION = env("SATARK_MAP_TILE_ATTRIBUTION", "")
+if SATARK_MAP_TILE_URL:  # the tile server's origin is the one image source the CSP then allows besides 'self'
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("/".join(SATARK_MAP_TILE_URL.split("/")[:3]))
 
 # Delivery pacing (Meta: 80 messages/s per number by default; pair rate ~1 message/6 s with bursts).
 SATARK_MAX_MESSAGES_PER_SECOND = float(env("SATARK_MAX_MESSAGES_PER_SECOND", "80"))
@@ -226,6 +299,23 @@ SATARK_ESCALATION_DEFAULTS = {
     "assign_within_minutes": int(env("SATARK_ASSIGN_WITHIN_MINUTES", "120")),
     "report_within_hours": int(env("SATARK_REPORT_WITHIN_HOURS", "48")),
 }
+# What happens once a deadline has passed (docs/escalation.md): for each thing a tip can wait for, the
+# steps as (stage, minutes after the deadline). Stages: "reminder" (the assigned officer, on WhatsApp),
+# "sp_office" (the district SP office's duty number), "dig_office" (the range DIG office's duty number).
+# Each step is taken once per deadline; a new deadline (reassigned, sent back, accepted) starts afresh.
+SATARK_ESCALATION_LADDER = {
+    "report": (
+        ("reminder", 0),
+        ("sp_office", int(env("SATARK_ESCALATE_REPORT_TO_SP_AFTER_MINUTES", str(12 * 60)))),
+        ("dig_office", int(env("SATARK_ESCALATE_REPORT_TO_DIG_AFTER_MINUTES", str(24 * 60)))),
+    ),
+    "assignment": (
+        ("sp_office", 0),
+        ("dig_office", int(env("SATARK_ESCALATE_ASSIGNMENT_TO_DIG_AFTER_MINUTES", "120"))),
+    ),
+}
+# How often the periodic task looks for overdue tips (minutes; a divisor of 60).
+SATARK_ESCALATION_EVERY_MINUTES = int(env("SATARK_ESCALATION_EVERY_MINUTES", "5"))
 
 # Abuse control acts on opaque reporter references, never on numbers.
 SATARK_ABUSE_MAX_MESSAGES_PER_MINUTE = int(env("SATARK_ABUSE_MAX_MESSAGES_PER_MINUTE", "30"))
@@ -251,6 +341,24 @@ SATARK_MEDIA_MAX_BYTES = {
     "sticker": 1024 * 1024,
 }
 
+# Media analysis (thumbnails, playable copies, classifiers, transcription; `satark.media.analysis`).
+# The classifiers need the optional `ml` extra and `manage.py prepare_models` (weights under
+# SATARK_MODELS_DIR); without them media are reported as "unclassified", never as safe.
+SATARK_MODELS_DIR = Path(env("SATARK_MODELS_DIR", str(BASE_DIR / "var" / "models")))
+SATARK_MEDIA_CLASSIFIERS = env("SATARK_MEDIA_CLASSIFIERS", "1") == "1"  # 0: never load a model
+SATARK_MEDIA_TRANSCRIBE = env("SATARK_MEDIA_TRANSCRIBE", "1") == "1"
+SATARK_MEDIA_MAX_PIXELS = int(env("SATARK_MEDIA_MAX_PIXELS", "40000000"))  # decoded frame/image size guard
+SATARK_MEDIA_MAX_SIDE = int(env("SATARK_MEDIA_MAX_SIDE", "12000"))
+SATARK_MEDIA_MAX_SECONDS = {"video": 10 * 60, "audio": 15 * 60}  # longer media are not decoded
+# Signal thresholds (scores are 0..1; see docs/ml.md for what was measured and what was not).
+SATARK_SENSITIVITY_THRESHOLDS = {
+    "explicit": float(env("SATARK_THRESHOLD_EXPLICIT", "0.5")),  # open_nsfw; restricts the media item
+    "weapon": float(env("SATARK_THRESHOLD_WEAPON", "0.6")),  # ImageNet weapon classes, summed
+    "weapon_possible": float(env("SATARK_THRESHOLD_WEAPON_POSSIBLE", "0.3")),
+    "vehicle": float(env("SATARK_THRESHOLD_VEHICLE", "0.4")),
+    "cattle": float(env("SATARK_THRESHOLD_CATTLE", "0.3")),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -260,7 +368,7 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
     },
     "root": {"handlers": ["console"], "level": env("SATARK_LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": "INFO"}, "django.request": {"level": "WARNING"}},
+    "loggers": {"huey": {"level": "INFO"}, "django.request": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 WHITENOISE_USE_FINDERS = True
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root

@@ -63,6 +63,14 @@ class SimulatorConfig:
     strict_templates: bool = True
     # Seconds of simulator clock before a created template turns from PENDING to APPROVED.
     template_approval_delay: float = 0.0
+    # Report every template status change after creation (the review's approval, a status set
+    # through the control API) with Meta's ``message_template_status_update`` webhook.
+    template_status_webhooks: bool = True
+    # Meta's per-number throughput (130429 "Rate limit hit" beyond it): sends per second of
+    # simulator clock, with at most one second's worth in a burst. Meta's default is 80/s
+    # (1,000/s after an upgrade). Only sends count (not read receipts, not inbound traffic,
+    # which the simulator itself generates). 0 disables.
+    throughput_per_second: float = 80.0
     # Templates present (APPROVED) at start-up and after a full reset: Graph create bodies
     # (``name``, ``language``, ``category``, ``components``, ``parameter_format``?).
     templates: tuple[dict[str, Any], ...] = ()

@@ -3,7 +3,8 @@
 Templates and QR codes (``message_templates``, ``message_qrdls``, ``/_qr/...`` images) are in
 ``graph_manage.py``. Sends pass, in order: validation (``validate.py``), the template check
 (``templates.py``, when ``strict_templates``), an injected ``messages`` fault
-(``faults.py``), the pair rate limit (``pacing.py``, 131056); ``GET /{media-id}`` and the
+(``faults.py``), the number's throughput (``pacing.py``, 130429: one token bucket of
+``throughput_per_second``), the pair rate limit (``pacing.py``, 131056); ``GET /{media-id}`` and the
 media download URL consume ``media`` / ``download`` faults.
 """
 
@@ -20,7 +21,15 @@ from typing import Any
 
 from . import faults as fault_kit
 from .graph_manage import QR_IMAGE, ManageAPI
-from .pacing import PAIR_RATE_CODE, PAIR_RATE_DETAILS, PAIR_RATE_TITLE
+from .pacing import (
+    PAIR_RATE_CODE,
+    PAIR_RATE_DETAILS,
+    PAIR_RATE_TITLE,
+    THROUGHPUT_CODE,
+    THROUGHPUT_DETAILS,
+    THROUGHPUT_SUBCODE,
+    THROUGHPUT_TITLE,
+)
 from .state import Simulator
 from .templates import TemplateError
 from .validate import ValidationError, normalise_phone, validate_send
@@ -149,6 +158,8 @@ class GraphAPI:
                 return graph_error(131009, "Parameter value is not valid", "Unknown recipient user id")
             phone = found
             contact["user_id"] = phone.user_id
+        if not self.sim.throughput.try_spend():
+            return graph_error(THROUGHPUT_CODE, THROUGHPUT_TITLE, THROUGHPUT_DETAILS, subcode=THROUGHPUT_SUBCODE)
         if not self.sim.pacing.try_spend(phone.number):
             return graph_error(PAIR_RATE_CODE, PAIR_RATE_TITLE, PAIR_RATE_DETAILS)
         entry = self.sim.record_outbound(phone, body, msg_type, forced_error, category)

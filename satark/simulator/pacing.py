@@ -1,4 +1,5 @@
-"""Per-user pacing: Meta's pair rate limit (error 131056), on the simulator clock.
+"""Per-user pacing: Meta's pair rate limit (error 131056), and the per-number throughput
+(error 130429), on the simulator clock.
 
 Meta allows 1 message per 6 s to the same user sustained, with bursts of up to 45 "borrowed"
 from future quota (a burst of 20 needs about 2 minutes of rest). Modelled as a token bucket
@@ -60,3 +61,44 @@ class PairRateLimiter:
     def reset(self) -> None:
         with self._lock:
             self._buckets.clear()
+
+
+THROUGHPUT_CODE = 130429
+THROUGHPUT_TITLE = "Rate limit hit"
+THROUGHPUT_DETAILS = "Cloud API message throughput has been reached."
+THROUGHPUT_SUBCODE = 2494055  # as in Meta's example envelope (reference doc 2.12)
+
+
+class ThroughputLimiter:
+    """Meta's per-number throughput (error 130429): ``rate`` sends per second of simulator clock,
+    modelled as one token bucket for the whole number holding one second's worth (``rate``
+    tokens) and refilled continuously. A send spends one token; a refused send spends none."""
+
+    def __init__(self, rate: float, clock: Callable[[], float]) -> None:
+        self.rate = rate
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._tokens = float(rate)
+        self._at: float | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.rate > 0
+
+    def try_spend(self) -> bool:
+        if not self.enabled:
+            return True
+        with self._lock:
+            now = self._clock()
+            if self._at is not None:
+                self._tokens = min(self.rate, self._tokens + max(0.0, now - self._at) * self.rate)
+            self._at = now
+            if self._tokens < 1.0:
+                return False
+            self._tokens -= 1.0
+            return True
+
+    def reset(self) -> None:
+        with self._lock:
+            self._tokens = float(self.rate)
+            self._at = None

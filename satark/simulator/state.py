@@ -22,9 +22,9 @@ from .config import (
 from .dispatch import Dispatcher, Outcome, ResultFn
 from .faults import FaultQueue
 from .inbound import build_message
-from .pacing import PairRateLimiter
+from .pacing import PairRateLimiter, ThroughputLimiter
 from .qrcodes import QRStore
-from .templates import TemplateStore
+from .templates import Template, TemplateStore
 from .wsgiutil import BadRequest
 
 JSONDict = dict[str, Any]
@@ -148,7 +148,14 @@ class Simulator:
         self._faults = FaultQueue()
         self.dispatcher = Dispatcher(config)
         self.pacing = PairRateLimiter(config.pair_rate_burst, config.pair_rate_interval, self.now)
-        self.templates = TemplateStore(self.now, config.template_approval_delay)
+        self.throughput = ThroughputLimiter(config.throughput_per_second, self.now)
+        self._review_timers: list[threading.Timer] = []
+        self.templates = TemplateStore(
+            self.now,
+            config.template_approval_delay,
+            on_change=self._template_changed,
+            schedule_review=self._schedule_review,
+        )
         self.qrcodes = QRStore()
         self._add_default_phones()
         self._seed_templates()
@@ -161,7 +168,9 @@ class Simulator:
         with self._cond:
             self._offset += seconds
             self._cond.notify_all()
-            return self.now()
+            now = self.now()
+        self.templates.refresh()  # reviews that are due by the new time finish (and are reported) now
+        return now
 
     def clock_json(self) -> JSONDict:
         return {"now": int(self.now()), "offset_seconds": self._offset}
@@ -181,6 +190,7 @@ class Simulator:
             self._faults.clear()
             self._wamids.clear()
             self.pacing.reset()
+            self.throughput.reset()
             if full:
                 self.templates.clear()
                 self.qrcodes.clear()
@@ -193,7 +203,27 @@ class Simulator:
             self.templates.create(body, status="APPROVED")
 
     def close(self) -> None:
+        with self._lock:
+            timers, self._review_timers = self._review_timers, []
+        for timer in timers:
+            timer.cancel()
         self.dispatcher.close()
+
+    # -- template reviews (templates.py) -------------------------------------------------
+    def _schedule_review(self, delay: float) -> None:
+        """Finish a created template's review after ``delay`` seconds even if nobody reads it (a
+        timer, not a webhook job: a review in progress does not keep the simulator busy)."""
+        timer = threading.Timer(delay, self.templates.refresh)
+        timer.daemon = True
+        with self._lock:
+            self._review_timers = [t for t in self._review_timers if t.is_alive()] + [timer]
+        timer.start()
+
+    def _template_changed(self, template: Template) -> None:
+        if not self.config.template_status_webhooks:
+            return
+        payload = webhooks.template_status_update(self.config, template, int(self.now()))
+        self.dispatcher.schedule("template:" + template.status, body=webhooks.serialise(payload), key="templates")
 
     def _add_default_phones(self) -> None:
         for number, label in self.config.default_phones:

@@ -9,11 +9,18 @@ positional (``{{1}}``, ``{{2}}``: must be 1..n) or, with ``parameter_format: NAM
 (name, language.code) that is ``APPROVED``: unknown, pending or rejected -> 132001, paused
 -> 132015, disabled -> 132016 (Meta's codes, reference doc 2.12); a body parameter count that
 differs from the template's -> 132000; named parameters that do not match -> 132012.
+
+Every status change after creation (the review's approval, or a status set through the control
+API) is reported to ``on_change`` — the simulator turns it into Meta's
+``message_template_status_update`` webhook. The review is timed by ``schedule_review`` (so the
+approval happens, and is reported, even when nobody reads the templates) and checked again on
+every read.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import re
 import secrets
 import threading
@@ -151,21 +158,46 @@ def parse_create(body: Any) -> Template:
 class TemplateStore:
     """Thread-safe store of one WABA's templates, keyed by id; (name, language) is unique."""
 
-    def __init__(self, clock: Callable[[], float], approval_delay: float) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float],
+        approval_delay: float,
+        *,
+        on_change: Callable[[Template], None] | None = None,
+        schedule_review: Callable[[float], None] | None = None,
+    ) -> None:
         self._clock = clock
         self.approval_delay = approval_delay
+        self.on_change = on_change
+        self.schedule_review = schedule_review
         self._lock = threading.Lock()
         self._templates: dict[str, Template] = {}
 
-    def _refresh(self) -> None:
+    def _refresh(self) -> list[Template]:
+        """Finish the reviews that are due (call with the lock held); returns the templates changed."""
         now = self._clock()
+        changed = []
         for template in self._templates.values():
             if template.status == "PENDING" and template.approve_at is not None and now >= template.approve_at:
                 template.status = "APPROVED"
                 template.approve_at = None
+                changed.append(template)
+        return changed
+
+    def _notify(self, changed: list[Template]) -> None:
+        """Report status changes (call without the lock: the callback may read the store)."""
+        if self.on_change is not None:
+            for template in changed:
+                self.on_change(template)
+
+    def refresh(self) -> None:
+        with self._lock:
+            changed = self._refresh()
+        self._notify(changed)
 
     def create(self, body: Any, *, status: str | None = None) -> Template:
-        """Create from a Graph body; ``status`` None = review (PENDING, approved after the delay)."""
+        """Create from a Graph body; ``status`` None = review (PENDING, approved after the delay).
+        Returns a copy of the template as created."""
         template = parse_create(body)
         with self._lock:
             for other in self._templates.values():
@@ -180,32 +212,42 @@ class TemplateStore:
             else:
                 template.status = status
             self._templates[template.template_id] = template
-            return template
+            answer = dataclasses.replace(template)  # as created: the review may change the stored one at once
+        if status is None and self.schedule_review is not None:
+            self.schedule_review(max(0.0, self.approval_delay))
+        return answer
 
     def find(self, key: str, language: str | None = None) -> list[Template]:
         """Templates whose id or name is ``key`` (optionally of one language)."""
         with self._lock:
-            self._refresh()
-            return [
+            changed = self._refresh()
+            found = [
                 t
                 for t in self._templates.values()
                 if key in (t.template_id, t.name) and (language is None or t.language == language)
             ]
+        self._notify(changed)
+        return found
 
     def get(self, template_id: str) -> Template | None:
         with self._lock:
-            self._refresh()
-            return self._templates.get(template_id)
+            changed = self._refresh()
+            found = self._templates.get(template_id)
+        self._notify(changed)
+        return found
 
     def set_status(self, template_id: str, status: str, reason: str | None = None) -> Template | None:
         with self._lock:
             template = self._templates.get(template_id)
             if template is None:
                 return None
+            changed = template.status != status or template.reason != reason
             template.status = status
             template.approve_at = None
             template.reason = reason
-            return template
+        if changed:
+            self._notify([template])
+        return template
 
     def delete(self, name: str, template_id: str | None = None) -> int:
         with self._lock:
@@ -224,8 +266,10 @@ class TemplateStore:
 
     def all(self) -> list[Template]:
         with self._lock:
-            self._refresh()
-            return list(self._templates.values())
+            changed = self._refresh()
+            found = list(self._templates.values())
+        self._notify(changed)
+        return found
 
     def listing(self, query: dict[str, str], base_url: str) -> JSONDict:
         """``GET /{waba-id}/message_templates`` with Meta's filters and cursor paging."""

@@ -60,6 +60,35 @@ def status_value(status: JSONDict) -> JSONDict:
     return {"statuses": [status]}
 
 
+def template_status_update(config: SimulatorConfig, template: Any, now: int) -> JSONDict:
+    """Meta's ``message_template_status_update`` webhook for a template's new status: the event,
+    the template's id (a number), name and language, and ``reason`` (``NONE`` unless one was given;
+    a pause or disablement also carries ``other_info``)."""
+    value: JSONDict = {
+        "event": template.status,
+        "message_template_id": int(template.template_id),
+        "message_template_name": template.name,
+        "message_template_language": template.language,
+        "reason": template.reason or ("INVALID_FORMAT" if template.status == "REJECTED" else "NONE"),
+    }
+    if template.status in ("PAUSED", "DISABLED"):
+        value["reason"] = "NONE"
+        value["other_info"] = {
+            "title": template.reason or ("FIRST_PAUSE" if template.status == "PAUSED" else "DISABLED"),
+            "description": f"Your message template has been {template.status.lower()} because of low quality.",
+        }
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": config.waba_id,
+                "time": now,
+                "changes": [{"field": "message_template_status_update", "value": value}],
+            }
+        ],
+    }
+
+
 def verify_handshake(config: SimulatorConfig, challenge: str) -> JSONDict:
     """Run Meta's GET verification handshake against the webhook URL."""
     url = urlsplit(config.webhook_url)

@@ -15,7 +15,14 @@ import logging
 import math
 from typing import Any
 
-from satark.messaging.types import ChannelError, InboundItem, InboundMessage, MediaRef, StatusUpdate
+from satark.messaging.types import (
+    ChannelError,
+    InboundItem,
+    InboundMessage,
+    MediaRef,
+    StatusUpdate,
+    TemplateStatusUpdate,
+)
 
 log = logging.getLogger(__name__)
 
@@ -248,6 +255,39 @@ def parse_value(value: dict[str, Any]) -> list[InboundItem]:
     return items
 
 
+# Meta's template events that mean "sendable again" under another name.
+_TEMPLATE_EVENT_ALIASES = {"REINSTATED": "APPROVED"}
+
+
+def parse_template_status(value: dict[str, Any], entry_time: Any) -> TemplateStatusUpdate | None:
+    """One `message_template_status_update` change: {"event", "message_template_id",
+    "message_template_name", "message_template_language", "reason", "other_info"?: {"title",
+    "description"}}; the time is the entry's `time`. None (logged) without a name, language or event."""
+    name = _id(value.get("message_template_name"), 512)
+    language = _id(value.get("message_template_language"), 16)
+    event = _id(value.get("event"), 32).upper()
+    if not (name and language and event):
+        log.warning("skipped a template status update without a name, language or event")
+        return None
+    template_id = value.get("message_template_id")
+    reason = _str(value.get("reason"), 200)
+    other = _dict(value.get("other_info"))
+    detail = _str(other.get("title"), 200) or _str(other.get("description"), 300)
+    if reason.upper() == "NONE":
+        reason = ""
+    return TemplateStatusUpdate(
+        channel=CHANNEL,
+        name=name,
+        language=language,
+        status=_TEMPLATE_EVENT_ALIASES.get(event, event),
+        timestamp=_int(entry_time, MAX_TIMESTAMP),
+        template_id=str(template_id)
+        if isinstance(template_id, int) and not isinstance(template_id, bool)
+        else _id(template_id, 64),
+        reason="; ".join(r for r in (reason, detail) if r)[:500],
+    )
+
+
 def parse_webhook(data: Any) -> list[InboundItem]:
     if not isinstance(data, dict) or data.get("object") != "whatsapp_business_account":
         raise PayloadError("not a whatsapp_business_account webhook")
@@ -257,8 +297,14 @@ def parse_webhook(data: Any) -> list[InboundItem]:
     for entry in _dicts(data["entry"]):
         for change in _dicts(entry.get("changes")):
             value = change.get("value")
-            if change.get("field") == "messages" and isinstance(value, dict):
+            if not isinstance(value, dict):
+                continue
+            if change.get("field") == "messages":
                 items.extend(parse_value(value))
+            elif change.get("field") == "message_template_status_update":
+                update = parse_template_status(value, entry.get("time"))
+                if update is not None:
+                    items.append(update)
     return items
 
 

@@ -4,11 +4,16 @@ path), chosen by SATARK_TEST_DB like the rest of the suite."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import re
 import sqlite3
+import struct
 import subprocess
 import sys
+import time
+from base64 import b32decode
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +42,7 @@ class Running:
     var: Path
     database_url: str
     logins: dict[str, str] = field(default_factory=dict)
+    totp_secrets: dict[str, str] = field(default_factory=dict)
 
     def sim(self) -> httpx.Client:
         return httpx.Client(base_url=self.stack.sim_url, timeout=40)
@@ -141,13 +147,42 @@ def start_product(tmp: Path) -> Iterator[Running]:
         check=False,
     )
     assert setup.returncode == 0, setup.stdout + setup.stderr
-    logins = dict(line.split(" ", 1) for line in (var / "demo-logins").read_text().splitlines())
+    rows = [line.split(" ") for line in (var / "demo-logins").read_text().splitlines()]
+    logins = {row[0]: row[1] for row in rows}
+    TOTP_SECRETS.update({row[0]: row[2] for row in rows if len(row) > 2})
     stack = Stack(env=env, web_port=free_port(), sim_port=free_port(), log_dir=var / "logs")
     stack.start()
     try:
-        yield Running(stack=stack, backend=backend, var=var, database_url=env["SATARK_DATABASE_URL"], logins=logins)
+        yield Running(
+            stack=stack,
+            backend=backend,
+            var=var,
+            database_url=env["SATARK_DATABASE_URL"],
+            logins=logins,
+            totp_secrets=dict(TOTP_SECRETS),
+        )
     finally:
         stack.stop()
+
+
+# Demo accounts' TOTP secrets (base32), from var/demo-logins.
+TOTP_SECRETS: dict[str, str] = {}
+_LAST_STEP: dict[str, int] = {}
+
+
+def totp_code(username: str) -> str:
+    """The account's RFC 6238 code (30-second steps, 6 digits). A code is accepted once per step, so a second
+    sign-in within the same step uses the next step's code (the server tolerates one step of drift)."""
+    while True:
+        now = int(time.time()) // 30
+        step = max(now, _LAST_STEP.get(username, -1) + 1)
+        if step <= now + 1:
+            break
+        time.sleep(1)
+    _LAST_STEP[username] = step
+    digest = hmac.new(b32decode(TOTP_SECRETS[username]), struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 class Staff:
@@ -168,6 +203,14 @@ class Staff:
             },
             headers={"Referer": f"{base_url}/login/"},
         )
+        if "/login/verify/" in str(response.url):  # the second factor: a code from the demo account's secret
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)
+            assert token, response.text[:500]
+            response = self.client.post(
+                "/login/verify/",
+                data={"code": totp_code(username), "csrfmiddlewaretoken": token.group(1), "next": "/dashboard/"},
+                headers={"Referer": str(response.url)},
+            )
         assert response.status_code == 200 and "/dashboard/" in str(response.url), response.text[:500]
 
     def get(self, path: str) -> httpx.Response:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import time
+import uuid
 
 import httpx
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from satark.messaging import outbound, pacing
 from satark.messaging.models import OutboxItem
@@ -115,19 +118,99 @@ def test_pair_pacing_allows_a_burst_then_waits(sim: httpx.Client) -> None:
 def test_the_local_limiter_spreads_a_burst_at_the_configured_rate() -> None:
     limiter = pacing.LocalLimiter(rate=80)
     waits = [limiter.reserve() for _ in range(160)]
-    assert waits[:80] == [0.0] * 80  # one second's budget goes at once
+    # Half a second's budget goes at once (Meta allows about a second's: the rest is margin) ...
+    assert waits[:40] == [0.0] * 40 and waits[40] > 0
     assert all(later >= earlier for earlier, later in itertools.pairwise(waits))
-    assert 0.9 <= waits[-1] <= 1.05  # the 160th message in the same instant goes about 1 s later
+    assert 1.45 <= waits[-1] <= 1.55  # ... then 80 per second: the 160th in the same instant goes 1.5 s later
+
+
+REDIS_URL = "redis://127.0.0.1:6379/13"  # the shared Redis: this test touches only its own keys
 
 
 def test_the_shared_redis_limiter_counts_across_clients() -> None:
     import redis
 
-    redis.Redis(host="127.0.0.1", port=6379, db=13).flushdb()
-    first = pacing.RedisLimiter(rate=5, url="redis://127.0.0.1:6379/13")
-    second = pacing.RedisLimiter(rate=5, url="redis://127.0.0.1:6379/13")
-    # Align to the start of a second so all ten reservations fall in the same one.
-    time.sleep(1.0 - (time.time() % 1.0) + 0.01)
-    waits = [first.reserve() if n % 2 else second.reserve() for n in range(10)]
-    assert waits[:5] == [0.0] * 5
-    assert all(w > 0 for w in waits[5:])
+    prefix = f"satark-test:{uuid.uuid4().hex}:mps:"
+    other = pacing.RedisLimiter(rate=5, url=REDIS_URL, prefix=f"satark-test:{uuid.uuid4().hex}:mps:")
+    first = pacing.RedisLimiter(rate=5, url=REDIS_URL, prefix=prefix)
+    second = pacing.RedisLimiter(rate=5, url=REDIS_URL, prefix=prefix)
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        # Align to the start of a second so all reservations fall in the same one.
+        time.sleep(1.0 - (time.time() % 1.0) + 0.01)
+        aligned = int(time.time())
+        waits = [first.reserve() if n % 2 else second.reserve() for n in range(10)]
+        others = [other.reserve() for _ in range(5)]  # another budget (prefix) is not touched by ours
+        assert waits[:5] == [0.0] * 5
+        assert all(w > 0 for w in waits[5:])
+        assert others == [0.0] * 5
+        assert [k.decode() for k in client.scan_iter(match=f"{prefix}*")] == [f"{prefix}{aligned}"]
+    finally:
+        for limiter in (first, other):
+            doomed = list(client.scan_iter(match=f"{limiter.prefix}*"))
+            if doomed:
+                client.delete(*doomed)
+    assert list(client.scan_iter(match=f"{prefix}*")) == []
+
+
+def test_a_send_refused_at_once_with_131047_is_sent_as_its_template(sim: httpx.Client) -> None:
+    """Meta documents 131047 as a failed status (the simulator sends one when the window is closed);
+    errors may also come in the send's own answer (reference doc 2.12), so that branch is driven by an
+    injected synchronous fault while our own count still says the window is open."""
+    from django.core.management import call_command
+
+    call_command("sync_templates", stdout=io.StringIO())
+    ref = open_window(reference_for("whatsapp", PHONE))
+    item = outbound.queue_message(ref, {"type": "text", "body": "free-form", "fallback_template": FALLBACK})
+    sim.post("/_sim/api/faults", json={"code": 131047})
+    with pytest.raises(outbound.RetryLater) as retry:
+        outbound.send_pending(ref)
+    assert retry.value.delay == 0
+    item.refresh_from_db()
+    assert (item.state, item.payload["type"], item.payload["replaces"], item.error_code) == (
+        "queued",
+        "template",
+        "text",
+        131047,
+    )
+    assert outbound.send_pending(ref) == 1
+    item.refresh_from_db()
+    assert item.state == "sent"
+    out = [m["payload"] for m in sim.get(f"/_sim/api/phones/{PHONE}/messages").json()["messages"]]
+    assert [(m["type"], m["template"]["name"]) for m in out] == [("template", "satark_reporter_update")]
+
+
+def test_a_send_refused_with_131047_waits_when_its_template_is_in_review(sim: httpx.Client) -> None:
+    from satark.messaging.models import TemplateState
+
+    TemplateState.record("satark_reporter_update", "hi", "PENDING")
+    ref = open_window(reference_for("whatsapp", PHONE))
+    item = outbound.queue_message(ref, {"type": "text", "body": "free-form", "fallback_template": FALLBACK})
+    sim.post("/_sim/api/faults", json={"code": 131047})
+    with pytest.raises(outbound.RetryLater) as retry:
+        outbound.send_pending(ref)
+    assert retry.value.delay == outbound.TEMPLATE_RECHECK.total_seconds()
+    item.refresh_from_db()
+    assert (item.state, item.payload["type"], item.held_for_template) == ("queued", "text", "satark_reporter_update/hi")
+
+
+@pytest.mark.parametrize(("fault", "least"), [({"http_status": 429, "retry_after": 120}, 120), ({"code": 131056}, 30)])
+def test_retry_after_from_meta_is_honoured(sim: httpx.Client, fault: dict[str, int], least: float) -> None:
+    """A Retry-After longer than our own backoff is waited in full (jitter only lengthens it); without
+    the header a throttle waits our default."""
+    ref = open_window(reference_for("whatsapp", PHONE))
+    item = outbound.queue_message(ref, {"type": "text", "body": "x"})
+    sim.post("/_sim/api/faults", json=fault)
+    before = timezone.now()
+    with pytest.raises(outbound.RetryLater) as retry:
+        outbound.send_pending(ref)
+    assert least <= retry.value.delay <= least * 1.25
+    item.refresh_from_db()
+    assert item.state == "queued" and item.error_code in (130429, 131056)
+    assert item.not_before is not None
+    assert least <= (item.not_before - before).total_seconds() <= least * 1.25 + 1
+    with pytest.raises(outbound.RetryLater):  # not before its time
+        outbound.send_pending(ref)
+    assert [
+        m for m in sim.get(f"/_sim/api/phones/{PHONE}/messages").json()["messages"] if m["direction"] == "out"
+    ] == []

@@ -246,3 +246,15 @@ def test_a_photo_that_never_downloads_is_reported_back_to_the_sender(sim: Any) -
 def test_a_reaction_to_the_bots_last_message_starts_nothing() -> None:
     handle_inbound(REF, msg("reaction", emoji="👍"))
     assert not OutboxItem.objects.filter(recipient_ref=REF).exists() and not Conversation.objects.exists()
+
+
+def test_an_office_duty_phone_writing_to_the_bot_gets_a_short_answer_not_the_citizen_flow() -> None:
+    from satark.escalation.duty import set_duty_number
+    from satark.geography.models import District
+    from satark.vault.api import reference_for
+
+    set_duty_number(District.objects.get(code="ghazipur"), "919000000202", language="en")
+    duty_ref = reference_for("whatsapp", "919000000202")
+    handle_inbound(duty_ref, msg(text="hi"))
+    (reply,) = [o.payload for o in OutboxItem.objects.filter(recipient_ref=duty_ref)]
+    assert "duty number" in reply["body"] and not Conversation.objects.exists()

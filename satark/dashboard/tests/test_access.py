@@ -30,9 +30,7 @@ def world() -> dict[str, object]:
 
 
 def login(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
+    return f.verified_client(user)  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize(
@@ -58,7 +56,7 @@ def test_login_with_wrong_password_says_so(world: dict) -> None:  # type: ignore
     response = Client().post("/login/", {"username": "dig", "password": "wrong"})
     assert response.status_code == 200 and "Username or password is wrong" in response.content.decode()
     ok = Client().post("/login/", {"username": "dig", "password": f.PASSWORD})
-    assert ok.status_code == 302
+    assert ok.status_code == 302 and ok["Location"].startswith("/login/enrol/")  # the DIG office must use TOTP
 
 
 def test_every_tip_view_is_audited_in_a_valid_chain(world: dict) -> None:  # type: ignore[type-arg]
@@ -140,7 +138,8 @@ def test_the_sp_office_assigns_sends_back_and_closes(world: dict) -> None:  # ty
     closed = Tip.objects.get(pk=tip.pk)
     assert (closed.status, closed.outcome) == ("closed", "action_taken")
     timeline = sp.get(f"/dashboard/tips/{tip.reference}/").content.decode()
-    assert "assign — sp-ghazipur" in timeline and "close — sp-ghazipur: seized" in timeline
+    assert "Assigned</strong> — sp-ghazipur · Sub-Inspector R. Yadav" in timeline
+    assert "Closed</strong> — sp-ghazipur · Action taken<blockquote>seized" in timeline
     assert OutboxItem.objects.filter(recipient_ref=tip.reporter_ref, purpose="notice").count() == 1
     # Another district's SP office cannot act on it, not even by guessing the URL.
     assert (

@@ -159,3 +159,51 @@ def test_fault_validation(sim: Sim) -> None:
         {"code": 1, "count": 0},
     ):
         assert sim.client.post("/_sim/api/faults", json=bad).status_code == 400, bad
+
+
+def test_throughput_limit_refuses_with_meta_error_and_refills_on_the_clock(receiver: Receiver) -> None:
+    """Per-number throughput (130429): a second's worth in a burst, then `rate` per second; every
+    recipient counts towards the same budget."""
+    limited = start_sim(receiver.url, throughput_per_second=5, pair_rate_burst=0)
+    try:
+        phones = [f"9190000002{n:02d}" for n in range(7)]
+        for phone in phones:
+            open_window(limited, receiver, phone)
+        # Inbound messages do not count: the burst of five is whole. Seven sends in a few
+        # milliseconds: five go, the rest find the bucket empty (it refills 5 per second).
+        results = [limited.send_message({**TEXT, "to": phone}) for phone in phones]
+        accepted = [r for r in results if r.status_code == 200]
+        refused = [r for r in results if r.status_code != 200]
+        assert 5 <= len(accepted) < 7 and refused
+        error = refused[0].json()["error"]
+        assert (refused[0].status_code, error["code"], error["type"]) == (400, 130429, "OAuthException")
+        assert error["message"] == "(#130429) Rate limit hit"
+        assert error["error_data"] == {
+            "messaging_product": "whatsapp",
+            "details": "Cloud API message throughput has been reached.",
+        }
+        assert error["error_subcode"] == 2494055 and error["fbtrace_id"]
+        limited.client.post("/_sim/api/clock", json={"advance_seconds": 1})
+        assert all(limited.send_message({**TEXT, "to": p}).status_code == 200 for p in phones[:5])
+        limited.idle()
+        stored = sum(len([m for m in limited.chat(p) if m["direction"] == "out"]) for p in phones)
+        assert stored == len(accepted) + 5  # refused sends are not stored
+    finally:
+        limited.client.close()
+        limited.server.shutdown_simulator()
+
+
+def test_the_default_throughput_is_80_per_second(sim: Sim, receiver: Receiver) -> None:
+    assert sim.app.config.throughput_per_second == 80
+    phones = [f"9190000003{n:02d}" for n in range(10)]
+    started = time.monotonic()
+    codes = [
+        sim.send_message({"to": phones[n % 10], "type": "template", "template": TASK}).status_code for n in range(200)
+    ]
+    elapsed = time.monotonic() - started
+    accepted = codes.count(200)
+    assert set(codes) == {200, 400}
+    assert 80 <= accepted <= 80 + 80 * elapsed + 1  # the burst, then at most the refill
+
+
+TASK = {"name": "task", "language": {"code": "en"}}

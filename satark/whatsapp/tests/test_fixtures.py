@@ -13,7 +13,14 @@ from typing import Any
 
 import pytest
 
-from satark.messaging.types import ChannelError, InboundItem, InboundMessage, MediaRef, StatusUpdate
+from satark.messaging.types import (
+    ChannelError,
+    InboundItem,
+    InboundMessage,
+    MediaRef,
+    StatusUpdate,
+    TemplateStatusUpdate,
+)
 from satark.whatsapp.parse import parse_webhook
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -30,12 +37,16 @@ OUT = {  # ids of messages we sent (quoted, tapped, reacted to; statuses)
     5: "wamid.HBgMOTE5MDAwMDAxMDAxFQIAERgSMDAwNTZCMzlEQUE4OTJBMTE4AA==",
     6: "wamid.HBgMOTE5MDAwMDAxMDAxFQIAERgSMDAwNjZCMzlEQUE4OTJBMTE4AA==",
     7: "wamid.HBgMOTE5MDAwMDAxMDAxFQIAERgSMDAwNzZCMzlEQUE4OTJBMTE4AA==",
+    8: "wamid.HBgMOTE5MDAwMDAxMDAxFQIAERgSMDAwODZCMzlEQUE4OTJBMTE4AA==",
+    9: "wamid.HBgMOTE5MDAwMDAxMDAxFQIAERgSMDAwOTZCMzlEQUE4OTJBMTE4AA==",
     10: "wamid.HBgMOTE5MDAwMDAxMDAxFQIAERgSMDAwQTZCMzlEQUE4OTJBMTE4AA==",
     11: "wamid.HBgMOTE5MDAwMDAxMDAxFQIAERgSMDAwQjZCMzlEQUE4OTJBMTE4AA==",
     12: "wamid.HBgMOTE5MDAwMDAxMDAxFQIAERgSMDAwQzZCMzlEQUE4OTJBMTE4AA==",
     13: "wamid.HBgMOTE5MDAwMDAxMDAxFQIAERgSMDAwRDZCMzlEQUE4OTJBMTE4AA==",
     14: "wamid.HBgMOTE5MDAwMDAxMDAxFQIAERgSMDAwRTZCMzlEQUE4OTJBMTE4AA==",
     15: "wamid.HBgMOTE5MDAwMDAxMDAxFQIAERgSMDAwRjZCMzlEQUE4OTJBMTE4AA==",
+    16: "wamid.HBgMOTE5MDAwMDAxMDAxFQIAERgSMDAxMDZCMzlEQUE4OTJBMTE4AA==",
+    17: "wamid.HBgMOTE5MDAwMDAxMDAxFQIAERgSMDAxMTZCMzlEQUE4OTJBMTE4AA==",
     20: "wamid.HBgMOTE5MDAwMDAxMDAxFQIAERgSMDAxNDZCMzlEQUE4OTJBMTE4AA==",
     21: "wamid.HBgMOTE5MDAwMDAxMDAxFQIAERgSMDAxNTZCMzlEQUE4OTJBMTE4AA==",
     22: "wamid.HBgMOTE5MDAwMDAxMDAxFQIAERgSMDAxNjZCMzlEQUE4OTJBMTE4AA==",
@@ -57,6 +68,14 @@ NEVER_STORED = (
     "flow-tok-5521",
     "Rameshwar",
     "changed from",
+    # an address form (nfm_reply address_message): whatever the person typed into it
+    "addr-7731",
+    "221005",
+    "Near BHU gate",
+    "Lanka",
+    # a catalog product named in a "Message business" reply
+    "poster-ghazipur",
+    "774401928815566",
 )
 
 
@@ -218,6 +237,22 @@ SINGLE: dict[str, dict[str, Any]] = {
     "system_user_changed_number": {"kind": "system", "text": "user_changed_number", "new_phone": BHOLA},
     "system_user_changed_number_new_wa_id": {"kind": "system", "text": "user_changed_number", "new_phone": BHOLA},
     "unsupported_131051": {"kind": "unsupported", "error_codes": (131051,)},
+    # The person sent media Meta could not download (e.g. over 100 MB): the code tells the bot to ask
+    # for a smaller file.
+    "media_error_131052": {"kind": "unsupported", "error_codes": (131052,)},
+    # An address form (a WhatsApp "address_message"): the bot sends none, and its answers name people.
+    "interactive_nfm_address": {"kind": "unsupported", "context_id": OUT[9]},
+    # "Message business" on a catalog item: the quoted message is kept, the product is not.
+    "text_referred_product": {"kind": "text", "text": "Is baare mein batana hai", "context_id": OUT[16]},
+    # A pin with Meta's map link and nothing else: the coordinates are what counts.
+    "location_url": {"kind": "location", "latitude": 25.3433, "longitude": 83.0062},
+    # No `from`, no `from_user_id`: the only sender id is the single contact's business-scoped id.
+    "contacts_user_id_only": {
+        "kind": "text",
+        "text": "Sirf user id ke saath",
+        "sender_phone": "",
+        "sender_user_id": BSUID_U,
+    },
     "unavailable_131060": {"kind": "unsupported", "error_codes": (131060,)},
     "unknown_type": {"kind": "unsupported"},
     "referral_ad": {
@@ -254,11 +289,39 @@ STATUSES: dict[str, StatusUpdate] = {
     ),
     "status_callback_data": status(14, "delivered", 1764000400, callback_data="out:4211"),
     "status_pricing_conversation": status(15, "sent", 1764000500),
+    # A username user's status: only `recipient_user_id`, no `recipient_id` (neither is kept).
+    "status_recipient_user_id_only": status(17, "delivered", 1764000600),
+}
+
+
+def template(
+    name: str, language: str, state: str, ts: int, template_id: str, *, reason: str = ""
+) -> TemplateStatusUpdate:
+    return TemplateStatusUpdate(
+        channel="whatsapp",
+        name=name,
+        language=language,
+        status=state,
+        timestamp=ts,
+        template_id=template_id,
+        reason=reason,
+    )
+
+
+TEMPLATE_STATUSES: dict[str, TemplateStatusUpdate] = {
+    "template_status_approved": template("satark_action_taken", "hi", "APPROVED", 1764000700, "887766554433"),
+    "template_status_rejected": template(
+        "satark_officer_task", "en", "REJECTED", 1764000800, "887766554434", reason="INVALID_FORMAT"
+    ),
+    "template_status_paused": template(
+        "satark_action_taken", "hi", "PAUSED", 1764000900, "887766554435", reason="FIRST_PAUSE"
+    ),
 }
 
 
 def test_every_fixture_has_an_expectation() -> None:
-    covered = set(SINGLE) | set(STATUSES) | {"value_errors_130429", "batch", "other_field_template_status"}
+    covered = set(SINGLE) | set(STATUSES) | set(TEMPLATE_STATUSES)
+    covered |= {"value_errors_130429", "value_errors_with_messages", "batch", "other_field_quality_update"}
     assert covered == set(NAMES)
 
 
@@ -278,8 +341,40 @@ def test_value_level_error() -> None:
     ]
 
 
+def test_value_level_errors_alongside_messages_keep_both() -> None:
+    payload = load("value_errors_with_messages")
+    (raw,) = raw_messages(payload)
+    assert parse_webhook(payload) == [
+        InboundMessage(
+            channel="whatsapp",
+            external_id=raw["id"],
+            timestamp=int(raw["timestamp"]),
+            kind="choice",
+            sender_phone=ASHA,
+            raw_type="interactive",
+            choice_id="lang:en",
+            choice_title="English",
+            context_id=OUT[8],
+        ),
+        ChannelError(channel="whatsapp", code=131000, title="Something went wrong", timestamp=0),
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATE_STATUSES))
+def test_template_status_fixture(name: str) -> None:
+    assert parse_webhook(load(name)) == [TEMPLATE_STATUSES[name]]
+
+
+def test_a_reinstated_template_is_approved_again() -> None:
+    payload = load("template_status_paused")
+    value = payload["entry"][0]["changes"][0]["value"]
+    value.update(event="REINSTATED", other_info=None)
+    (update,) = parse_webhook(payload)
+    assert isinstance(update, TemplateStatusUpdate) and (update.status, update.reason) == ("APPROVED", "")
+
+
 def test_other_fields_are_ignored() -> None:
-    assert parse_webhook(load("other_field_template_status")) == []
+    assert parse_webhook(load("other_field_quality_update")) == []
 
 
 def test_batch_keeps_every_item_in_order() -> None:
@@ -349,3 +444,19 @@ def test_stored_round_trips_through_json(name: str) -> None:
             restored = InboundMessage.from_stored(json.loads(json.dumps(item.stored())))
             anonymous = dataclasses.replace(item, sender_phone="", sender_user_id="", new_phone="", new_user_id="")
             assert restored == anonymous
+
+
+def test_without_from_user_id_the_matching_contacts_user_id_is_the_sender() -> None:
+    payload = load("from_and_user_id")
+    (raw,) = raw_messages(payload)
+    del raw["from_user_id"]  # an older payload: the business-scoped id only in `contacts`
+    m = only_in(payload)
+    assert (m.sender_phone, m.sender_user_id) == (ASHA, BSUID_A)
+    payload["entry"][0]["changes"][0]["value"]["contacts"][0]["wa_id"] = BHOLA  # someone else's card
+    assert only_in(payload).sender_user_id == ""
+
+
+def only_in(payload: dict[str, Any]) -> InboundMessage:
+    items = parse_webhook(payload)
+    assert len(items) == 1 and isinstance(items[0], InboundMessage)
+    return items[0]

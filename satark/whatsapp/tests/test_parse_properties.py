@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from satark.messaging.types import ChannelError, InboundItem, InboundMessage, StatusUpdate
+from satark.messaging.types import ChannelError, InboundItem, InboundMessage, StatusUpdate, TemplateStatusUpdate
 from satark.whatsapp.parse import PayloadError, parse_webhook
 
 FIXTURES = {
@@ -68,7 +68,7 @@ def check_storable(items: list[InboundItem]) -> None:
     """What `ingest` will persist: strict JSON (no NaN), strict UTF-8 without NUL, integers that fit."""
     assert isinstance(items, list)
     for item in items:
-        assert isinstance(item, InboundMessage | StatusUpdate | ChannelError)
+        assert isinstance(item, InboundMessage | StatusUpdate | ChannelError | TemplateStatusUpdate)
         dumped = json.dumps(item.stored(), ensure_ascii=False, allow_nan=False)
         dumped.encode("utf-8")
         assert "\x00" not in dumped and "\\u0000" not in dumped
@@ -76,6 +76,9 @@ def check_storable(items: list[InboundItem]) -> None:
             assert 0 < len(item.external_id) <= 200
             assert 0 <= item.timestamp <= 253402300799
             assert all(0 <= code < 2**31 for code in item.error_codes)
+        if isinstance(item, TemplateStatusUpdate):  # the dedupe key is built from these
+            assert 0 < len(item.name) <= 512 and 0 < len(item.language) <= 16 and 0 < len(item.status) <= 32
+            assert 0 <= item.timestamp <= 253402300799 and len(item.template_id) <= 64
         if isinstance(item, InboundMessage):
             assert item.sender_phone or item.sender_user_id
             for number in (item.latitude, item.longitude):

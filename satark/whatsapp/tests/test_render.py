@@ -78,3 +78,63 @@ def test_every_supported_shape_renders_as_meta_documents_it() -> None:
         "index": "0",
         "parameters": [{"type": "payload", "payload": "ack"}],
     }
+
+
+def hindi(n: int) -> str:
+    """Exactly n characters of Devanagari (3 bytes each in UTF-8): a limit counted in bytes would fail."""
+    text = ("सतर्क मित्र " * (n // 5 + 1))[:n]
+    assert len(text) == n and len(text.encode("utf-8")) > n
+    return text
+
+
+def listing(**overrides: object) -> dict:  # type: ignore[type-arg]
+    return {"type": "list", "body": "b", "button": "चुनें", "options": [{"id": "1", "title": "t"}], **overrides}
+
+
+def one_button(**overrides: object) -> dict:  # type: ignore[type-arg]
+    return {"type": "buttons", "body": "b", "options": [{"id": "b0", "title": "t"}], **overrides}
+
+
+def template(**overrides: object) -> dict:  # type: ignore[type-arg]
+    return {"type": "template", "name": "satark_action_taken", "language": "hi", **overrides}
+
+
+LIMITED = [  # (what, Meta's limit, payload with a value of n characters, where the value lands)
+    ("header", 60, lambda v: one_button(header=v), lambda r: r["interactive"]["header"]["text"]),
+    ("header", 60, lambda v: listing(header=v), lambda r: r["interactive"]["header"]["text"]),
+    ("footer", 60, lambda v: one_button(footer=v), lambda r: r["interactive"]["footer"]["text"]),
+    ("footer", 60, lambda v: listing(footer=v), lambda r: r["interactive"]["footer"]["text"]),
+    (
+        "button_id",
+        256,
+        lambda v: one_button(options=[{"id": v, "title": "t"}]),
+        lambda r: r["interactive"]["action"]["buttons"][0]["reply"]["id"],
+    ),
+    (
+        "row_id",
+        200,
+        lambda v: listing(options=[{"id": v, "title": "t"}]),
+        lambda r: r["interactive"]["action"]["sections"][0]["rows"][0]["id"],
+    ),
+    ("list_body", 4096, lambda v: listing(body=v), lambda r: r["interactive"]["body"]["text"]),
+    (
+        "template_param",
+        1024,
+        lambda v: template(body_params=["VNS-7K3M9", v]),
+        lambda r: r["template"]["components"][0]["parameters"][1]["text"],
+    ),
+    (
+        "template_param",
+        1024,
+        lambda v: template(header_params=[v]),
+        lambda r: r["template"]["components"][0]["parameters"][0]["text"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("limit_name", "limit", "build", "where"), LIMITED)
+def test_limits_are_counted_in_characters_up_to_the_last_one(limit_name, limit, build, where) -> None:  # type: ignore[no-untyped-def]
+    at_limit = hindi(limit)
+    assert where(render(build(at_limit))) == at_limit
+    with pytest.raises(RenderError, match=rf"^{limit_name} is {limit + 1} characters \(max {limit}\)$"):
+        render(build(hindi(limit + 1)))

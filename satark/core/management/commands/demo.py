@@ -35,6 +35,10 @@ class Command(BaseCommand):
             call_command("create_demo_users")
         if options["setup_only"]:
             return
+        if not options["no_simulator"]:
+            # A few months of generated tips for the dashboards, once (skipped when generated data exists; not
+            # with --setup-only, which the browser tests use and which must start empty).
+            call_command("generate_demo_data", "--if-empty", "--tips", "1500", "--days", "120")
 
         def interrupt(signum: int, _frame: object) -> None:
             raise KeyboardInterrupt

@@ -1,8 +1,11 @@
-"""Demo accounts for each role. Passwords are random per install and kept in var/demo-logins."""
+"""Demo accounts for each role. Passwords and TOTP secrets are random per install and kept in
+var/demo-logins ("username password totp-secret"): add the secret to an authenticator app (or compute the
+code with `oathtool --totp -b SECRET`) for the second login step."""
 
 from __future__ import annotations
 
 import secrets
+from base64 import b32decode, b32encode
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +47,14 @@ class Command(BaseCommand):
             raise CommandError("load the reference data first: manage.py load_reference")
         path = Path(options["file"])
         known: dict[str, str] = {}
+        known_secrets: dict[str, str] = {}
         if path.exists():
             for line in path.read_text(encoding="utf-8").splitlines():
-                if " " in line:
-                    name, password = line.split(" ", 1)
-                    known[name] = password
+                parts = line.split(" ")
+                if len(parts) >= 2:
+                    known[parts[0]] = parts[1]
+                if len(parts) >= 3:
+                    known_secrets[parts[0]] = parts[2]
         User = get_user_model()
         lines = []
         for username, full_name, role, district_code in demo_accounts():
@@ -69,13 +75,17 @@ class Command(BaseCommand):
                 user.user_permissions.set(
                     Permission.objects.filter(content_type__app_label="geography")
                     | Permission.objects.filter(content_type__app_label="tips", codename__endswith="category")
+                    | Permission.objects.filter(content_type__app_label="people", codename__endswith="_officer")
                 )
-            lines.append(f"{username} {password}")
+            secret = known_secrets.get(username) or b32encode(secrets.token_bytes(20)).decode()
+            _enrol_totp(user, secret)
+            lines.append(f"{username} {password} {secret}")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         path.chmod(0o600)
         for line in lines:
-            self.stdout.write("  " + line.replace(" ", "  /  ", 1))
+            self.stdout.write("  " + "  /  ".join(line.split(" ")))
+        self.stdout.write("  (username / password / TOTP secret for an authenticator app: the second login step)")
         self.stdout.write("Demo officers (add their numbers as phones in the simulator to play them):")
         for number, name, district_code in DEMO_OFFICERS:
             district = District.objects.filter(code=district_code).first()
@@ -86,3 +96,11 @@ class Command(BaseCommand):
                 defaults={"name": name, "rank": "si", "district": district, "language": "hi", "active": True},
             )
             self.stdout.write(f"  +{number}  {officer}, {district.name.get('en')}")
+
+
+def _enrol_totp(user: Any, secret: str) -> None:
+    """A confirmed TOTP device with this base32 secret (demo accounts only: real staff enrol themselves)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()
+    TOTPDevice.objects.create(user=user, name="demo", confirmed=True, key=b32decode(secret).hex())

@@ -23,25 +23,35 @@ def creation_body(spec: TemplateSpec, language: str) -> dict[str, Any]:
     return {"name": spec.name, "language": language, "category": spec.category, "components": components}
 
 
+def _listed(client: GraphClient, name: str) -> dict[tuple[Any, Any], dict[str, Any]]:
+    return {(t.get("language"), t.get("name")): t for t in client.list_templates(name)}
+
+
 def sync(client: GraphClient, *, submit: bool = True) -> list[TemplateState]:
+    """Submit what is missing, then record each template's state as the account reports it now (the
+    review is often automatic: a template created a moment ago may already be approved). Rows waiting
+    for a template whose state changed are released (TemplateState.record)."""
     states = []
     for spec in TEMPLATES:
-        existing = {(t.get("language"), t.get("name")): t for t in client.list_templates(spec.name)}
+        existing = _listed(client, spec.name)
+        created = {}
         for language in spec.bodies:
-            remote = existing.get((language, spec.name))
-            if remote is None and submit:
-                remote = client.create_template(creation_body(spec, language))
-            status = str((remote or {}).get("status") or "MISSING").upper()
-            state, _ = TemplateState.objects.update_or_create(
-                name=spec.name,
-                language=language,
-                defaults={
-                    "status": status,
-                    "remote_id": str((remote or {}).get("id") or ""),
-                    "category": str((remote or {}).get("category") or spec.category),
-                },
+            if (language, spec.name) not in existing and submit:
+                created[language] = client.create_template(creation_body(spec, language))
+        if created:
+            existing = _listed(client, spec.name)
+        for language in spec.bodies:
+            remote = existing.get((language, spec.name)) or created.get(language) or {}
+            rejected = str(remote.get("rejected_reason") or "")
+            TemplateState.record(
+                spec.name,
+                language,
+                str(remote.get("status") or "MISSING"),
+                reason="" if rejected.upper() == "NONE" else rejected,
+                remote_id=str(remote.get("id") or ""),
+                category=str(remote.get("category") or spec.category),
             )
-            states.append(state)
+            states.append(TemplateState.objects.get(name=spec.name, language=language))
     return states
 
 
@@ -57,4 +67,5 @@ class Command(BaseCommand):
         except SendError as exc:
             raise CommandError(f"the Graph API refused: {exc}") from exc
         for state in states:
-            self.stdout.write(f"{state.name:28} {state.language:4} {state.status}")
+            reason = f" ({state.reason})" if state.reason else ""
+            self.stdout.write(f"{state.name:28} {state.language:4} {state.status}{reason}")

@@ -1,44 +1,33 @@
-"""Staff dashboard. Reads only through tips.access (permission-checked) and media.selectors."""
+"""The tip page (facts, answers, media viewer, timeline) and the case actions on it."""
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satark.abuse import actions as abuse
 from satark.audit.actions import record
-from satark.audit.models import AuditEvent
-from satark.media.selectors import derivative_file, media_of, report_media
-from satark.people.access import can_handle_cases, can_read_tips, profile_of
+from satark.media.selectors import media_of, report_media
+from satark.people.access import can_handle_cases, can_reveal_restricted, profile_of
 from satark.tips.access import get_tip_for, visible_tips
+from satark.tips.deadlines import due_at
+from satark.tips.followups import FollowUpRefused, ask
 from satark.tips.lifecycle import TransitionRefused, allowed_actions, transition
 from satark.tips.models import Tip
 
-from .forms import AssignForm, CloseForm, ReasonForm, TransferForm
-
-
-def _require_reader(request: HttpRequest) -> None:
-    if not can_read_tips(request.user):
-        raise PermissionDenied("This account cannot read tips.")
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    profile = profile_of(request.user)
-    if not can_read_tips(request.user):
-        return render(request, "dashboard/no_access.html", {"profile": profile}, status=403)
-    tips = visible_tips(request.user)
-    page = Paginator(tips, 50).get_page(request.GET.get("page"))
-    return render(request, "dashboard/tip_list.html", {"page": page, "profile": profile, "total": tips.count()})
-
+from .. import timeline
+from ..forms import AskForm, AssignForm, CloseForm, ReasonForm, TransferForm
+from ..labels import ACTION_BUTTONS
+from .common import require_reader
+from .media import revealed_assets
 
 # Shown elsewhere on the page already (category, district, place, pin, time, police involvement).
 HIDDEN_ANSWERS = ("description", "category", "district", "police_involved", "urgent")
@@ -52,6 +41,8 @@ ACTION_FORMS: dict[str, Any] = {
 }
 NEEDS_TIP = ("assign", "transfer")
 ABUSE_ACTIONS = ("block_reporter", "unblock_reporter")
+ASK = "ask_reporter"
+CASE_ACTIONS = (*ACTION_FORMS, *ABUSE_ACTIONS, ASK)  # every POST action a case handler may take
 
 
 def _tip_page(request: HttpRequest, tip: Tip, forms: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
@@ -60,7 +51,8 @@ def _tip_page(request: HttpRequest, tip: Tip, forms: dict[str, Any] | None = Non
         for k, v in tip.answers.items()
         if k not in HIDDEN_ANSWERS and not k.startswith(HIDDEN_PREFIXES)
     ]
-    allowed = [a for a in allowed_actions(tip.status) if a in ACTION_FORMS] if can_handle_cases(request.user) else []
+    handler = can_handle_cases(request.user)
+    allowed = [a for a in allowed_actions(tip.status) if a in ACTION_FORMS] if handler else []
     forms = forms or {}
     action_forms = {
         a: forms.get(a) or (ACTION_FORMS[a](tip=tip) if a in NEEDS_TIP else ACTION_FORMS[a]()) for a in allowed
@@ -68,23 +60,30 @@ def _tip_page(request: HttpRequest, tip: Tip, forms: dict[str, Any] | None = Non
     reporter_blocked = abuse.is_blocked(tip.reporter_ref) if tip.reporter_ref.startswith("rp_") else False
     reports = list(tip.reports.select_related("officer").all())
     report_files = report_media(tip)
-    timeline = AuditEvent.objects.filter(object_type="tip", object_id=tip.reference).exclude(
-        action__in=("tip.viewed", "media.viewed")
-    )
+    media = media_of(tip)
+    revealed = revealed_assets(request)
+    due = due_at(tip)
     return render(
         request,
         "dashboard/tip_detail.html",
         {
             "tip": tip,
-            "media": media_of(tip),
+            "media": media,
+            "revealed": revealed,
+            "can_reveal": can_reveal_restricted(request.user),
             "answers": answers,
             "profile": profile_of(request.user),
             "action_forms": action_forms,
+            "action_buttons": ACTION_BUTTONS,
             "reports": [(r, report_files.get(r.pk, [])) for r in reports],
-            "timeline": timeline,
-            "can_block": can_handle_cases(request.user),
+            "timeline": timeline.build(tip, media),
+            "can_block": handler,
             "reporter_blocked": reporter_blocked,
             "block_form": ReasonForm(),
+            "ask_form": forms.get(ASK) or AskForm() if handler else None,
+            "reporter_reachable": tip.reporter_forgotten_at is None and bool(tip.reporter_ref),
+            "due_at": due,
+            "overdue": due is not None and due <= timezone.now(),
         },
         status=status,
     )
@@ -92,7 +91,7 @@ def _tip_page(request: HttpRequest, tip: Tip, forms: dict[str, Any] | None = Non
 
 @login_required
 def tip_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    _require_reader(request)
+    require_reader(request)
     tip = get_tip_for(request.user, reference)
     record("tip.viewed", "tip", tip.reference, actor=request.user)
     return _tip_page(request, tip)
@@ -101,12 +100,14 @@ def tip_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def tip_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
-    _require_reader(request)
-    if not can_handle_cases(request.user) or action not in (*ACTION_FORMS, *ABUSE_ACTIONS):
-        raise PermissionDenied("This account cannot do that.")
+    require_reader(request)
+    if not can_handle_cases(request.user) or action not in CASE_ACTIONS:
+        raise PermissionDenied(_("This account cannot do that."))
     tip = get_tip_for(request.user, reference)
     if action in ABUSE_ACTIONS:
         return _abuse_action(request, tip, action)
+    if action == ASK:
+        return _ask_reporter(request, tip)
     form_class = ACTION_FORMS[action]
     form = form_class(request.POST, tip=tip) if action in NEEDS_TIP else form_class(request.POST)
     if not form.is_valid():
@@ -125,25 +126,29 @@ def tip_action(request: HttpRequest, reference: str, action: str) -> HttpRespons
     except TransitionRefused as exc:
         form.add_error(None, str(exc))
         return _tip_page(request, tip, {action: form}, status=409)
-    messages.success(request, f"{tip.reference}: {action.replace('_', ' ')} done.")
+    messages.success(
+        request,
+        _("%(reference)s: %(action)s done.")
+        % {"reference": tip.reference, "action": ACTION_BUTTONS.get(action, action)},
+    )
     if action == "transfer" and get_tip_for_or_none(request.user, tip.reference) is None:
         return redirect("dashboard-home")  # now another district's: this office no longer sees it
     return redirect("tip-detail", reference=tip.reference)
 
 
-@login_required
-def tip_media(request: HttpRequest, reference: str, asset_id: str) -> FileResponse:
-    _require_reader(request)
-    tip = get_tip_for(request.user, reference)
-    path = derivative_file(tip, asset_id)
-    if path is None or not path.exists():
-        raise Http404("No such media")
-    record("media.viewed", "tip", tip.reference, actor=request.user, details={"asset": asset_id})
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    is_image = content_type.startswith("image/")
-    response = FileResponse(path.open("rb"), content_type=content_type, as_attachment=not is_image, filename=path.name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _ask_reporter(request: HttpRequest, tip: Tip) -> HttpResponse:
+    form = AskForm(request.POST)
+    if not form.is_valid():
+        return _tip_page(request, tip, {ASK: form}, status=400)
+    try:
+        ask(tip, form.cleaned_data["question"], actor=request.user)
+    except FollowUpRefused as exc:
+        form.add_error(None, str(exc))
+        return _tip_page(request, tip, {ASK: form}, status=409)
+    messages.success(
+        request, _("%(reference)s: the question is on its way to the reporter.") % {"reference": tip.reference}
+    )
+    return redirect("tip-detail", reference=tip.reference)
 
 
 def _abuse_action(request: HttpRequest, tip: Tip, action: str) -> HttpResponse:
@@ -155,10 +160,13 @@ def _abuse_action(request: HttpRequest, tip: Tip, action: str) -> HttpResponse:
     reason = form.cleaned_data["reason"]
     if action == "block_reporter":
         abuse.block_reporter_of(tip.reference, tip.reporter_ref, by_user=request.user, reason=reason)
-        messages.success(request, f"{tip.reference}: its sender is blocked (their number stays unknown).")
+        messages.success(
+            request,
+            _("%(reference)s: its sender is blocked (their number stays unknown).") % {"reference": tip.reference},
+        )
     else:
         abuse.unblock_reporter_of(tip.reference, tip.reporter_ref, by_user=request.user, reason=reason)
-        messages.success(request, f"{tip.reference}: its sender is no longer blocked.")
+        messages.success(request, _("%(reference)s: its sender is no longer blocked.") % {"reference": tip.reference})
     return redirect("tip-detail", reference=tip.reference)
 
 

@@ -1,0 +1,216 @@
+"""Hotspots: where tips are, clustered. A tip is placed at its pin (``Tip.location_lat/lon``) when the
+reporter sent one, else at its police station's coordinates; tips with neither are counted as unplaced.
+
+Clustering is greedy and deterministic within ``RADIUS_M`` (300 m, haversine): points are visited in a
+fixed order and each joins the nearest existing cluster whose first point lies within the radius, found
+through a grid of cells the size of the radius, so the cost is linear in the number of tips.
+A *repeat-location hotspot* is a cluster of two or more tips."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, NamedTuple
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from satark.geography.models import PoliceStation
+from satark.tips.models import Category
+
+from .comparison import label, lang_of
+from .scope import Disclosure, Filters, Period, tips_for
+from .table import Table, num, text
+
+RADIUS_M = 300.0
+EARTH_M = 6_371_008.8
+DEG_LAT_M = math.pi * EARTH_M / 180
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+class Point(NamedTuple):
+    lat: float
+    lon: float
+    pinned: bool
+    district_id: int | None
+    station_id: int | None
+    category: str
+    n: int = 1  # tips at exactly this place with these attributes (the query groups them)
+
+
+@dataclass
+class Cluster:
+    anchor: Point
+    points: list[Point] = field(default_factory=list)
+
+    @cached_property
+    def count(self) -> int:
+        return sum(p.n for p in self.points)
+
+    @cached_property
+    def lat(self) -> float:
+        return sum(p.lat * p.n for p in self.points) / self.count
+
+    @cached_property
+    def lon(self) -> float:
+        return sum(p.lon * p.n for p in self.points) / self.count
+
+    @cached_property
+    def pinned(self) -> int:
+        return sum(p.n for p in self.points if p.pinned)
+
+    def _most(self, attr: str) -> Any:
+        c: Counter[Any] = Counter()
+        for p in self.points:
+            c[getattr(p, attr)] += p.n
+        return c.most_common(1)[0][0]
+
+    @cached_property
+    def district_id(self) -> int | None:
+        return self._most("district_id")  # type: ignore[no-any-return]
+
+    @cached_property
+    def station_id(self) -> int | None:
+        return self._most("station_id")  # type: ignore[no-any-return]
+
+    def categories(self) -> list[tuple[str, int]]:
+        c: Counter[str] = Counter()
+        for p in self.points:
+            c[p.category] += p.n
+        return c.most_common()
+
+
+def cluster_points(points: list[Point], radius_m: float = RADIUS_M) -> list[Cluster]:
+    """Greedy radius clustering on a grid index; biggest clusters first.
+
+    Points are visited in (lat, lon, category) order; each joins the nearest cluster whose anchor (first point)
+    lies within the radius (haversine; among equals the last found), else starts a cluster. A point of weight
+    n behaves as n identical points. Anchors are earlier points, so they lie in the point's grid row or the
+    row below; candidates there are first screened with a flat (equirectangular) distance, which at these
+    scales differs from the haversine by far less than the 1 % margin kept, so only near candidates pay for
+    the exact formula."""
+    cell_lat = radius_m / DEG_LAT_M
+    screen = (radius_m * 1.01) ** 2
+    width = 1 << 22  # grid columns per row in the integer cell key (longitudes stay far below this)
+    grid: dict[int, list[tuple[float, float, Cluster]]] = {}
+    clusters: list[Cluster] = []
+    floor, cos, radians = math.floor, math.cos, math.radians
+    for p in sorted(points, key=lambda q: (q.lat, q.lon, q.category)):
+        lat, lon = p.lat, p.lon
+        coslat = cos(radians(lat))
+        gy, gx = floor(lat / cell_lat), floor(lon / (cell_lat / max(0.1, coslat)))
+        best: Cluster | None = None
+        best_d = radius_m
+        for row in (gy - 1, gy):
+            for key in (row * width + gx - 1, row * width + gx, row * width + gx + 1):
+                for alat, alon, c in grid.get(key, ()):
+                    fy = (lat - alat) * DEG_LAT_M
+                    fx = (lon - alon) * DEG_LAT_M * coslat
+                    if fy * fy + fx * fx > screen:
+                        continue
+                    d = haversine_m(lat, lon, alat, alon)
+                    if d <= best_d:
+                        best, best_d = c, d
+        if best is None:
+            best = Cluster(p)
+            clusters.append(best)
+            grid.setdefault(gy * width + gx, []).append((lat, lon, best))
+        best.points.append(p)
+    clusters.sort(key=lambda c: (-c.count, c.anchor.lat, c.anchor.lon))
+    return clusters
+
+
+@dataclass
+class Hotspots:
+    period: Period
+    clusters: list[Cluster]
+    unplaced: int
+    total: int
+    disclosure: Disclosure
+    station_names: dict[int, str]
+    category_names: dict[str, str]
+
+    @property
+    def repeat(self) -> list[Cluster]:
+        return [c for c in self.clusters if c.count >= 2]
+
+    def shown(self, c: Cluster) -> str:
+        return self.disclosure.show(c.count, c.district_id)
+
+    def map_points(self) -> list[dict[str, Any]]:
+        """What the map draws: never a tip, only clusters with their (possibly coarsened) count."""
+        out = []
+        for c in self.clusters:
+            shown = self.shown(c)
+            out.append({
+                "lat": round(c.lat, 5),
+                "lon": round(c.lon, 5),
+                "count": shown,
+                "size": 2 if shown.startswith("<") else c.count,  # the marker's size must not reveal 1 vs 2
+                "pinned": c.pinned > 0,
+                "station": self.station_names.get(c.station_id or 0, ""),
+                "categories": ", ".join(self.category_names.get(k, k) for k, _n in c.categories()[:3]),
+            })
+        return out
+
+    def table(self) -> Table:
+        t = Table("hotspots", _("Repeat-location hotspots"),
+                  [_("Rank"), _("Tips"), _("With a pin"), _("Police station"), _("Categories"),
+                   _("Latitude"), _("Longitude")])
+        for i, c in enumerate(self.repeat, 1):
+            shown = self.shown(c)
+            coarse = shown.startswith("<")
+            t.rows.append([
+                num(i),
+                num(c.count, shown),
+                num(c.pinned, self.disclosure.show(c.pinned, c.district_id)) if not coarse else text("–"),
+                text(self.station_names.get(c.station_id or 0, "")),
+                text(", ".join(f"{self.category_names.get(k, k)}" + ("" if coarse else f" {n}")
+                               for k, n in c.categories())),
+                num(round(c.lat, 4)),
+                num(round(c.lon, 4)),
+            ])
+        t.notes.append(_("Tips within %(m)d m of each other form one place; a pin counts where sent, else the "
+                         "police station's location.") % {"m": int(RADIUS_M)})
+        return t
+
+
+def hotspots(user: Any, filters: Filters, period: Period, language: str | None = None) -> Hotspots:
+    """One grouped query (tips at the same place with the same district, station and category come back as one
+    row with their number; no names per row), then the names of the stations and categories that occur."""
+    lang = lang_of(language)
+    rows = (
+        tips_for(user, filters, period)
+        .order_by()
+        .values_list("location_lat", "location_lon", "station__lat", "station__lon", "district_id", "station_id",
+                     "category_id")
+        .annotate(n=Count("id"))
+    )
+    codes = {pk: (code, label(title, lang, code)) for pk, code, title in Category.objects.values_list(
+        "pk", "code", "title")}
+    points: list[Point] = []
+    unplaced = total = 0
+    station_ids: set[int] = set()
+    for lat, lon, slat, slon, district_id, station_id, category_id, n in rows:
+        total += n
+        if station_id is not None:
+            station_ids.add(station_id)
+        code = codes[category_id][0]
+        if lat is not None and lon is not None:
+            points.append(Point(lat, lon, True, district_id, station_id, code, n))
+        elif slat is not None and slon is not None:
+            points.append(Point(slat, slon, False, district_id, station_id, code, n))
+        else:
+            unplaced += n
+    stations = {pk: label(name, lang) for pk, name in PoliceStation.objects.filter(pk__in=station_ids).values_list(
+        "pk", "name")}
+    categories = {code: lab for code, lab in codes.values()}
+    return Hotspots(period, cluster_points(points), unplaced, total, Disclosure(user), stations, categories)
