@@ -29,7 +29,7 @@ class LocalizedChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class InboxFilterForm(forms.Form):
     SORTS = (("priority", _("Priority")), ("newest", _("Newest first")), ("oldest", _("Oldest first")))
 
-    q = forms.CharField(required=False, max_length=20, label=_("Reference"))
+    q = forms.CharField(required=False, max_length=100, label=_("Reference or words"))
     district = LocalizedChoiceField(queryset=District.objects.none(), required=False, label=_("District"))
     station = LocalizedChoiceField(queryset=PoliceStation.objects.none(), required=False, label=_("Police station"))
     category = LocalizedChoiceField(queryset=Category.objects.none(), required=False, label=_("Category"))
@@ -64,7 +64,7 @@ class InboxFilterForm(forms.Form):
         self.single_district = self.fields["district"].queryset.count() <= 1  # type: ignore[attr-defined]
 
     def clean_q(self) -> str:
-        return str(self.cleaned_data.get("q") or "").strip().upper()
+        return " ".join(str(self.cleaned_data.get("q") or "").split())
 
 
 class AssignForm(forms.Form):

@@ -61,6 +61,14 @@ EVENT_LABELS = {
     "media.revealed": _("Restricted media revealed"),
     "abuse.block": _("Sender blocked"),
     "abuse.unblock": _("Sender unblocked"),
+    "tip.escalated.reminder": _("Overdue: the officer was reminded"),
+    "tip.escalated.sp_office": _("Overdue: escalated to the SP office"),
+    "tip.escalated.dig_office": _("Overdue: escalated to the DIG office"),
+}
+ESCALATION_LABELS = {
+    "reminder": _("officer reminded"),
+    "sp_office": _("escalated to SP office"),
+    "dig_office": _("escalated to DIG office"),
 }
 KIND_LABELS = {
     "image": _("Photo"),

@@ -33,6 +33,11 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+def loaded(image: Any) -> None:
+    """Wait until the <img> has decoded (in the page is not enough on a busy machine)."""
+    image.evaluate("img => img.complete ? null : new Promise(done => img.addEventListener('load', done))")
+
+
 def guarded_page(browser: Any, outside: list[str]) -> Any:
     context = browser.new_context(locale="hi-IN")
     page = context.new_page()
@@ -139,7 +144,7 @@ def test_hindi_tip_from_the_browser_phone_reaches_the_right_sp_office(
         dashboard.reload()
     expect(image).to_be_visible()
     # Loaded, not merely in the page: wait for the decoded image (a busy machine can take a moment).
-    image.evaluate("img => img.complete ? null : new Promise(done => img.addEventListener('load', done))")
+    loaded(image)
     assert image.evaluate("img => img.complete && img.naturalWidth") == 64
     dashboard.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 

@@ -53,6 +53,11 @@ def outcome_label(value: str) -> str:
 
 
 @register.filter
+def escalation_label(value: str) -> str:
+    return str(labels.ESCALATION_LABELS.get(value, value))
+
+
+@register.filter
 def sensitivity_label(value: str) -> str:
     return str(labels.SENSITIVITY_LABELS.get(value, value))
 

@@ -38,6 +38,11 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         instance.close()
 
 
+def loaded(image: Any) -> None:
+    """Wait until the <img> has decoded (in the page is not enough on a busy machine)."""
+    image.evaluate("img => img.complete ? null : new Promise(done => img.addEventListener('load', done))")
+
+
 def test_totp_login_language_switch_and_reveal(live_server: Any, browser: Any, tmp_path: Any) -> None:
     from playwright.sync_api import expect
 
@@ -84,6 +89,7 @@ def test_totp_login_language_switch_and_reveal(live_server: Any, browser: Any, t
     expect(page.locator("[data-testid=tip-description]")).to_have_text(tip.description)
     blurred = page.locator("[data-testid=media-blurred] img")
     expect(blurred).to_be_visible()
+    loaded(blurred)
     assert blurred.evaluate("img => img.complete && img.naturalWidth") > 0
     assert page.locator("[data-testid=tip-photo]").count() == 0
     page.screenshot(path=str(tmp_path / "tip-blurred-hi.png"), full_page=True)
@@ -91,6 +97,7 @@ def test_totp_login_language_switch_and_reveal(live_server: Any, browser: Any, t
     page.locator("[data-testid=reveal]").click()
     sharp = page.locator("[data-testid=tip-photo]")
     expect(sharp).to_be_visible()
+    loaded(sharp)
     assert sharp.evaluate("img => img.complete && img.naturalWidth") == 64
     page.screenshot(path=str(tmp_path / "tip-revealed-hi.png"), full_page=True)
     assert AuditEvent.objects.filter(action="media.revealed", actor_label="sp-ghazipur").count() == 1

@@ -146,3 +146,30 @@ def test_voice_notes_play_with_their_automatic_transcript(range_world: World) ->
     sp = f.verified_client(range_world.users["sp_g"])
     page = sp.get(f"/dashboard/tips/{tip.reference}/").content.decode()
     assert 'data-testid="tip-audio"' in page and "gaadi number UP61" in page and "automatic — may be wrong" in page
+
+
+def test_search_finds_words_in_descriptions_additions_and_voice_note_transcripts(range_world: World) -> None:
+    g, j = range_world.tips["g"], range_world.tips["j"]
+    dig = f.verified_client(range_world.users["dig"])
+    Tip.objects.filter(pk=g.pk).update(description="नहर के पास भट्ठी")
+    Addition.objects.create(tip=j, text="white Bolero UP61 without number plate")
+    voice = asset(j, "voice1", kind="audio", derivative_path="derivatives/voice1.ogg")
+    voice.transcript = "रात में ट्रैक्टर बालू ले जाते हैं"
+    voice.save()
+    assert refs(dig, "?q=भट्ठी") == [g.reference]
+    assert refs(dig, "?q=bolero") == [j.reference]  # case does not matter
+    assert refs(dig, "?q=ट्रैक्टर बालू") == [j.reference]  # a phrase from the automatic transcript
+    assert refs(dig, "?q=nothing-like-this") == []
+
+
+def test_escalations_show_in_the_inbox_and_on_the_tip_page(range_world: World) -> None:
+    from satark.escalation.service import escalate_overdue
+
+    g = range_world.tips["g"]
+    escalate_overdue(timezone.now() + timedelta(hours=3), references=[g.reference])  # unassigned for 3 h
+    dig = f.verified_client(range_world.users["dig"])
+    inbox = dig.get("/dashboard/").content.decode()
+    row = inbox[inbox.index(f'data-reference="{g.reference}"') :].split("</tr>", 1)[0]
+    assert 'data-testid="escalated"' in row and "escalated to SP office" in row
+    page = dig.get(f"/dashboard/tips/{g.reference}/").content.decode()
+    assert 'data-testid="tip-escalations"' in page and "Overdue: escalated to the SP office" in page

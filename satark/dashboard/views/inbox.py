@@ -1,20 +1,22 @@
-"""The inbox: filters, reference search, priority sort."""
+"""The inbox: filters, search (reference, description, additions, transcripts), priority sort."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from satark.escalation.selectors import levels as escalation_levels
 from satark.people.access import can_read_tips, profile_of
 from satark.tips.access import visible_tips
 from satark.tips.deadlines import overdue_filter
 from satark.tips.models import Tip
 
 from ..forms import InboxFilterForm
+from ..labels import ESCALATION_LABELS
 
 PAGE_SIZE = 50
 SENSITIVITY_RANK = {"critical": 0, "high": 1, "restricted": 2, "normal": 3}
@@ -27,7 +29,16 @@ def filtered_tips(request: HttpRequest, form: InboxFilterForm) -> QuerySet[Tip]:
     tips = base
     data = form.cleaned_data if form.is_valid() else {}
     if data.get("q"):
-        tips = tips.filter(reference__icontains=data["q"])
+        # A reference, or words from the description, the reporter's additions or a voice note's
+        # automatic transcript (what an operator half-remembers hearing).
+        q = data["q"]
+        matching = Tip.objects.filter(
+            Q(reference__icontains=q)
+            | Q(description__icontains=q)
+            | Q(additions__text__icontains=q)
+            | Q(media__transcript__icontains=q)
+        )
+        tips = tips.filter(pk__in=matching.values("pk"))
     for key in ("district", "station", "category"):
         if data.get(key) is not None:
             tips = tips.filter(**{key: data[key]})
@@ -67,6 +78,10 @@ def home(request: HttpRequest) -> HttpResponse:
     form = InboxFilterForm(request.GET or None, user=request.user)
     tips = filtered_tips(request, form).prefetch_related("media")
     page = Paginator(tips, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    reached = escalation_levels(page.object_list)  # one query: the highest step of each current deadline
+    for tip in page.object_list:
+        tip.escalation_label = ESCALATION_LABELS.get(reached.get(tip.pk, ""), "")  # type: ignore[attr-defined]
     return render(
         request,
         "dashboard/tip_list.html",

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from satark.abuse import actions as abuse
 from satark.audit.actions import record
+from satark.escalation.selectors import escalations_for_tip
+from satark.escalation.selectors import next_step as next_escalation
 from satark.media.selectors import media_of, report_media
 from satark.people.access import can_handle_cases, can_reveal_restricted, profile_of
 from satark.tips.access import get_tip_for, visible_tips
@@ -83,6 +85,8 @@ def _tip_page(request: HttpRequest, tip: Tip, forms: dict[str, Any] | None = Non
             "ask_form": forms.get(ASK) or AskForm() if handler else None,
             "reporter_reachable": tip.reporter_forgotten_at is None and bool(tip.reporter_ref),
             "due_at": due,
+            "escalations": list(escalations_for_tip(tip)),
+            "next_escalation": next_escalation(tip),
             "overdue": due is not None and due <= timezone.now(),
         },
         status=status,
