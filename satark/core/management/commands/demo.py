@@ -14,6 +14,14 @@ from django.core.management.base import BaseCommand, CommandParser
 from satark.core.stack import Stack
 
 
+DEMO_DUTY_NUMBERS = [
+    ("jaunpur", "919000000201"),
+    ("ghazipur", "919000000202"),
+    ("chandauli", "919000000203"),
+    ("range", "919000000299"),
+]
+
+
 class Command(BaseCommand):
     help = "Run the whole product locally on its embedded default, with the WhatsApp simulator."
 
@@ -33,6 +41,11 @@ class Command(BaseCommand):
         if not options["no_simulator"]:
             self.stdout.write("Demo logins (username / password), also in var/demo-logins:")
             call_command("create_demo_users")
+            # Duty phones of the offices, for escalations (play them as phones in the simulator too).
+            self.stdout.write("Demo duty numbers (overdue tips are escalated to these):")
+            for office, number in DEMO_DUTY_NUMBERS:
+                call_command("set_duty_number", office, number, verbosity=0)
+                self.stdout.write(f"  +{number}  {'DIG range office' if office == 'range' else 'SP office ' + office}")
         if options["setup_only"]:
             return
         if not options["no_simulator"]:
