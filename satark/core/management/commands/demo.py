@@ -13,7 +13,6 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from satark.core.stack import Stack
 
-
 DEMO_DUTY_NUMBERS = [
     ("jaunpur", "919000000201"),
     ("ghazipur", "919000000202"),
