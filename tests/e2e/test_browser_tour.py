@@ -7,6 +7,7 @@ No console error, no Content-Security-Policy violation, no request leaving 127.0
 
 from __future__ import annotations
 
+import csv as csvlib
 import io
 import json
 import re
@@ -394,8 +395,16 @@ def test_tour_of_the_dashboard_in_a_real_browser(product: Running, browser: Any)
     tour.goto(reverse("analytics-stations") + "?period=month")
     name, csv = tour.download("export-csv")
     assert name.endswith(".csv") and csv.startswith(b"\xef\xbb\xbf"), name
-    header = csv.decode("utf-8-sig").splitlines()[0]
-    assert "," in header and "Police station" in header, header
+    lines = list(csvlib.reader(io.StringIO(csv.decode("utf-8-sig"))))
+    assert lines[0] == ["Station-wise comparison"], lines[:2]  # the first table's title, then its header
+    header = lines[1]
+    assert header[:3] == ["District", "Circle", "Police station"] and header[-3:] == [
+        "Total",
+        "Previous period",
+        "Change",
+    ]
+    body = lines[2 : lines.index([]) if [] in lines else None]
+    assert sum(int(r[header.index("Gambling/betting")]) for r in body) >= 1, "our tip is counted"
     name, xlsx = tour.download("export-xlsx")
     assert name.endswith(".xlsx") and xlsx[:4] == b"PK\x03\x04", name
     name, pdf = tour.download("report-week")

@@ -63,6 +63,22 @@ def test_assignment_report_closure_and_the_reporters_notice(product: Running) ->
     assert "ज़ब्ती की फोटो भेजें" in body_of(officer.bot_messages()[-1]["payload"])
     officer.say("फोटो अलग से भेज दी है")
     officer.tap("report:submit")
+    # The office asks the reporter a question through the bot; the answer lands on the tip page.
+    before_question = len(citizen.bot_messages())
+    asked = office.post(f"/dashboard/tips/{reference}/ask_reporter/", {"question": "जुआ किस दिन ज़्यादा होता है?"})
+    assert asked.status_code == 200
+    question = body_of(citizen.wait(before_question + 1)[-1]["payload"])
+    assert "जुआ किस दिन ज़्यादा होता है?" in question and reference in question
+    citizen.say("रविवार और मंगलवार को, शाम 7 बजे के बाद")
+    deadline = time.monotonic() + 30
+    while "रविवार और मंगलवार" not in office.get(f"/dashboard/tips/{reference}/").text and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert "रविवार और मंगलवार" in office.get(f"/dashboard/tips/{reference}/").text
+    # The second dashboard user: the DIG range office sees the same tip, the officer's report and the answer.
+    dig = Staff(product.stack.web_url, "dig.office", product.logins["dig.office"])
+    dig_view = dig.get(f"/dashboard/tips/{reference}/").text
+    assert "3 लोग पकड़े गए" in dig_view and "रविवार और मंगलवार" in dig_view
+
     before = len(citizen.bot_messages())  # counted before closing: the notice may leave at once
     closed = office.post(f"/dashboard/tips/{reference}/close/", {"outcome": "action_taken", "reason": "GD 12/2026"})
     assert closed.status_code == 200 and "Closed" in closed.text
@@ -77,6 +93,7 @@ def test_assignment_report_closure_and_the_reporters_notice(product: Running) ->
     # tables, queue, logs, media files, every dashboard page, every message the officer received.
     officer_saw = json.dumps(officer.messages(), ensure_ascii=False)
     pages = "".join(office.get(p).text for p in ("/dashboard/", f"/dashboard/tips/{reference}/"))
+    pages += dig.get(f"/dashboard/tips/{reference}/").text
     assert_sentinel_absent(product, pages, reference, officer_saw)
 
 
