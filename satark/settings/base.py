@@ -238,6 +238,8 @@ STORAGES = {
 # --- Satark Mitra ---
 SATARK_REGION = env("SATARK_REGION", "varanasi-range")
 SATARK_REFERENCE_DIR = BASE_DIR / "reference"
+# More conversation languages: folders of <code>.json catalogues (every key of en.json, translated).
+SATARK_EXTRA_CATALOGUE_DIRS = [d for d in env("SATARK_EXTRA_CATALOGUE_DIRS").split(",") if d]
 SATARK_VAULT_KEYS = [k for k in env("SATARK_VAULT_KEYS").split(",") if k]
 SATARK_PSEUDONYM_KEY = env("SATARK_PSEUDONYM_KEY")
 
