@@ -33,7 +33,7 @@ def label(value: Any, lang: str, default: str = "") -> str:
 def districts_for(user: Any, filters: Filters) -> list[District]:
     """The districts a user's scope touches (all, its own, or the district of its circle or station)."""
     scope = tip_scope(user)
-    qs = District.objects.all()
+    qs = District.objects.defer("boundary")  # the map and the PDF load it when they draw it
     if not scope.all_districts:
         qs = qs.filter(
             Q(pk__in=scope.districts) | Q(circles__in=scope.circles) | Q(stations__in=scope.stations)
@@ -65,7 +65,7 @@ def counts(user: Any, filters: Filters, period: Period) -> dict[tuple[int | None
         tips_for(user, filters, period)
         .order_by()
         .values_list("district_id", "station_id", "category_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # COUNT(*): index-only scans on the covering indexes
     )
     return {(d, s, c): n for d, s, c, n in rows}
 

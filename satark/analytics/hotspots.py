@@ -52,40 +52,51 @@ class Cluster:
     points: list[Point] = field(default_factory=list)
 
     @cached_property
-    def count(self) -> int:
-        return sum(p.n for p in self.points)
-
-    @cached_property
-    def lat(self) -> float:
-        return sum(p.lat * p.n for p in self.points) / self.count
-
-    @cached_property
-    def lon(self) -> float:
-        return sum(p.lon * p.n for p in self.points) / self.count
-
-    @cached_property
-    def pinned(self) -> int:
-        return sum(p.n for p in self.points if p.pinned)
-
-    def _most(self, attr: str) -> Any:
-        c: Counter[Any] = Counter()
+    def _stats(self) -> tuple[int, float, float, int, Counter[int | None], Counter[int | None], Counter[str]]:
+        """Everything the tables and the map read, in one pass over the points."""
+        count = pinned = 0
+        slat = slon = 0.0
+        districts: Counter[int | None] = Counter()
+        stations: Counter[int | None] = Counter()
+        categories: Counter[str] = Counter()
         for p in self.points:
-            c[getattr(p, attr)] += p.n
-        return c.most_common(1)[0][0]
+            n = p.n
+            count += n
+            slat += p.lat * n
+            slon += p.lon * n
+            if p.pinned:
+                pinned += n
+            districts[p.district_id] += n
+            stations[p.station_id] += n
+            categories[p.category] += n
+        return count, slat / count, slon / count, pinned, districts, stations, categories
 
-    @cached_property
+    @property
+    def count(self) -> int:
+        return self._stats[0]
+
+    @property
+    def lat(self) -> float:
+        return self._stats[1]
+
+    @property
+    def lon(self) -> float:
+        return self._stats[2]
+
+    @property
+    def pinned(self) -> int:
+        return self._stats[3]
+
+    @property
     def district_id(self) -> int | None:
-        return self._most("district_id")  # type: ignore[no-any-return]
+        return self._stats[4].most_common(1)[0][0]
 
-    @cached_property
+    @property
     def station_id(self) -> int | None:
-        return self._most("station_id")  # type: ignore[no-any-return]
+        return self._stats[5].most_common(1)[0][0]
 
     def categories(self) -> list[tuple[str, int]]:
-        c: Counter[str] = Counter()
-        for p in self.points:
-            c[p.category] += p.n
-        return c.most_common()
+        return self._stats[6].most_common()
 
 
 def cluster_points(points: list[Point], radius_m: float = RADIUS_M) -> list[Cluster]:
@@ -95,10 +106,11 @@ def cluster_points(points: list[Point], radius_m: float = RADIUS_M) -> list[Clus
     lies within the radius (haversine; among equals the last found), else starts a cluster. A point of weight
     n behaves as n identical points. Anchors are earlier points, so they lie in the point's grid row or the
     row below; candidates there are first screened with a flat (equirectangular) distance, which at these
-    scales differs from the haversine by far less than the 1 % margin kept, so only near candidates pay for
-    the exact formula."""
+    scales differs from the haversine by far less than the 1 % margins kept: a lone candidate well inside is
+    taken as it is, and only the doubtful or competing ones pay for the exact formula."""
     cell_lat = radius_m / DEG_LAT_M
     screen = (radius_m * 1.01) ** 2
+    sure = (radius_m * 0.99) ** 2
     width = 1 << 22  # grid columns per row in the integer cell key (longitudes stay far below this)
     grid: dict[int, list[tuple[float, float, Cluster]]] = {}
     clusters: list[Cluster] = []
@@ -107,18 +119,24 @@ def cluster_points(points: list[Point], radius_m: float = RADIUS_M) -> list[Clus
         lat, lon = p.lat, p.lon
         coslat = cos(radians(lat))
         gy, gx = floor(lat / cell_lat), floor(lon / (cell_lat / max(0.1, coslat)))
-        best: Cluster | None = None
-        best_d = radius_m
+        near: list[tuple[float, float, float, Cluster]] = []
         for row in (gy - 1, gy):
             for key in (row * width + gx - 1, row * width + gx, row * width + gx + 1):
                 for alat, alon, c in grid.get(key, ()):
                     fy = (lat - alat) * DEG_LAT_M
                     fx = (lon - alon) * DEG_LAT_M * coslat
-                    if fy * fy + fx * fx > screen:
-                        continue
-                    d = haversine_m(lat, lon, alat, alon)
-                    if d <= best_d:
-                        best, best_d = c, d
+                    flat = fy * fy + fx * fx
+                    if flat <= screen:
+                        near.append((flat, alat, alon, c))
+        best: Cluster | None = None
+        if len(near) == 1 and near[0][0] <= sure:
+            best = near[0][3]  # the only candidate, certainly inside: no need for the exact distance
+        else:
+            best_d = radius_m
+            for _f, alat, alon, c in near:
+                d = haversine_m(lat, lon, alat, alon)
+                if d <= best_d:
+                    best, best_d = c, d
         if best is None:
             best = Cluster(p)
             clusters.append(best)
@@ -192,7 +210,7 @@ def hotspots(user: Any, filters: Filters, period: Period, language: str | None =
         .order_by()
         .values_list("location_lat", "location_lon", "station__lat", "station__lon", "district_id", "station_id",
                      "category_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # COUNT(*): index-only scans on the covering indexes
     )
     codes = {pk: (code, label(title, lang, code)) for pk, code, title in Category.objects.values_list(
         "pk", "code", "title")}

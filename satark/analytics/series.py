@@ -101,7 +101,7 @@ def series(user: Any, filters: Filters, period: Period, *, granularity: str = "w
         .order_by()
         .annotate(b=trunc("created_at", tzinfo=tz))
         .values_list("b", field)
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # COUNT(*): index-only scans on the covering indexes
     )
     if dimension == "category":
         chosen = categories_for(filters)

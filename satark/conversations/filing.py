@@ -8,12 +8,14 @@ from datetime import datetime
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
+from satark.engine import Definition
 from satark.geography.models import PoliceStation
 from satark.media.models import MediaAsset
 from satark.media.sensitivity import refresh as refresh_sensitivity
 from satark.tips.actions import TipDraft, do_submit_tip
 from satark.tips.models import Tip
 
+from .definitions import get_definition
 from .models import Conversation
 
 
@@ -61,6 +63,22 @@ def draft_from(conversation: Conversation, answers: Mapping[str, str], language:
     )
 
 
+def answer_labels(definition: Definition, answers: Mapping[str, str]) -> dict[str, list[list[str]]]:
+    """Each answered question with its label and the chosen option's title, in every language."""
+    labelled: dict[str, list[list[str]]] = {}
+    for lang in definition.languages:
+        rows = []
+        for step in definition.steps:
+            value = answers.get(step.id, "")
+            if not value or not step.edit_label or step.type not in ("choice", "text"):
+                continue
+            choice = step.choice(value) if step.choices else None
+            shown = (choice.labels.get(lang) or choice.labels.get("en") or value) if choice else value
+            rows.append([step.id, definition.text(lang, step.edit_label), shown])
+        labelled[lang] = rows
+    return labelled
+
+
 def file_tip(
     conversation: Conversation,
     answers: Mapping[str, str],
@@ -70,6 +88,7 @@ def file_tip(
     partial: bool = False,
 ) -> Tip:
     tip = do_submit_tip(draft_from(conversation, answers, language, partial=partial))
+    Tip.objects.filter(pk=tip.pk).update(answer_labels=answer_labels(get_definition(), answers))
     MediaAsset.objects.filter(conversation_id=conversation.pk, external_id__in=list(media_ids)).update(tip=tip)
     refresh_sensitivity(tip)  # from category and answers now; media analyses refresh it as they finish
     conversation.tip_reference = tip.reference

@@ -62,6 +62,9 @@ class Tip(models.Model):
     station = models.ForeignKey(PoliceStation, on_delete=models.SET_NULL, null=True, blank=True)
     description = models.TextField(blank=True)
     answers = models.JSONField(default=dict)
+    # The answers as the reporter saw the questions, in every language of the bot, fixed when filed (a later
+    # questionnaire version cannot change what this tip's questions were): {lang: [[key, question, answer]]}.
+    answer_labels = models.JSONField(default=dict, blank=True)
     language = models.CharField(max_length=8)
     # Opaque reference into the identity vault; not derived from the number, never shown to staff.
     reporter_ref = models.CharField(max_length=40, db_index=True)

@@ -258,3 +258,16 @@ def test_an_office_duty_phone_writing_to_the_bot_gets_a_short_answer_not_the_cit
     handle_inbound(duty_ref, msg(text="hi"))
     (reply,) = [o.payload for o in OutboxItem.objects.filter(recipient_ref=duty_ref)]
     assert "duty number" in reply["body"] and not Conversation.objects.exists()
+
+
+def test_a_filed_tip_keeps_its_questions_and_answers_in_every_language() -> None:
+    handle_inbound(REF, msg(text="hi"))
+    handle_inbound(REF, msg(text="english"))
+    handle_inbound(REF, msg(text="jua"))
+    handle_inbound(REF, msg(text="ghazipur"))
+    answer_until("media:")
+    handle_inbound(REF, msg("choice", choice_id="media:skip", choice_title="Skip"))
+    handle_inbound(REF, msg("choice", choice_id="confirm:yes", choice_title="Submit"))
+    labels = Tip.objects.get().answer_labels
+    assert ["gambling_type", "Kind of gambling", "Cards (taash)"] in labels["en"]
+    assert ["gambling_type", "जुए का प्रकार", "ताश"] in labels["hi"]

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -48,11 +49,15 @@ CASE_ACTIONS = (*ACTION_FORMS, *ABUSE_ACTIONS, ASK)  # every POST action a case 
 
 
 def _tip_page(request: HttpRequest, tip: Tip, forms: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
-    answers = [
-        (k.replace("_", " "), v)
-        for k, v in tip.answers.items()
-        if k not in HIDDEN_ANSWERS and not k.startswith(HIDDEN_PREFIXES)
-    ]
+    labelled = (tip.answer_labels or {}).get(get_language() or "en") or (tip.answer_labels or {}).get("en")
+    if labelled:  # the questions as the reporter saw them, in the user's language
+        answers = [(label, value) for key, label, value in labelled if key not in HIDDEN_ANSWERS]
+    else:  # tips filed before labels were kept, or generated data
+        answers = [
+            (k.replace("_", " "), v)
+            for k, v in tip.answers.items()
+            if k not in HIDDEN_ANSWERS and not k.startswith(HIDDEN_PREFIXES)
+        ]
     handler = can_handle_cases(request.user)
     allowed = [a for a in allowed_actions(tip.status) if a in ACTION_FORMS] if handler else []
     forms = forms or {}

@@ -55,7 +55,9 @@ def identifiers(node: Any) -> set[str]:
     found: set[str] = set()
     if isinstance(node, dict):
         for key, value in node.items():
-            if key in IDENTIFYING_KEYS and isinstance(value, str):
+            # Real numbers and user ids are long; random one- or two-letter filler under such a key would
+            # "appear" in any stored JSON by chance and prove nothing.
+            if key in IDENTIFYING_KEYS and isinstance(value, str) and len(value) >= 6:
                 found.add(value)
             found |= identifiers(value)
     elif isinstance(node, list):
