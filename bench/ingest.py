@@ -36,7 +36,7 @@ from satark.whatsapp.signature import sign  # noqa: E402
 SECRET = "bench-app-secret"
 PSEUDONYM_KEY = "bench-pseudonym"
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-PG_DB = "satark_bench"
+PG_DB = "satark_bench_ingest"  # not satark_bench: bench/dashboard.py keeps its 1,000,000 tips there
 DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
 SERVERS = {
     # SQLite has one writer at a time: one process, threads waiting on the write lock.

@@ -91,7 +91,15 @@ def send_pending(recipient_ref: str) -> int:
     if not items:
         return 0
     channel = get_channel()
-    address = vault.address_for(recipient_ref)
+    try:
+        address = vault.address_for(recipient_ref)
+    except vault.UnknownReference:
+        # The person can no longer be reached (their mapping was deleted): fail the rows once, clearly,
+        # instead of retrying for ever.
+        for item in items:
+            item.last_error = "the recipient's address is gone (forgotten under retention, or never known)"
+            _fail(item, "no address")
+        return 0
     sent = 0
     for item in items:
         now = timezone.now()

@@ -183,10 +183,16 @@ def reference_for(channel: str, phone: str, user_id: str = "") -> str:
     raise RuntimeError("could not resolve the sender's identity")
 
 
+class UnknownReference(LookupError):
+    """No address behind this reference: forgotten (retention, `forget`) or never created."""
+
+
 @sensitive_variables()
 def address_for(reference: str) -> Address:
     """Decrypt a reporter's address. Only the outbound send path may call this."""
-    identity = Identity.objects.get(reference=reference)
+    identity = Identity.objects.filter(reference=reference).first()
+    if identity is None:
+        raise UnknownReference("no address for this reference (forgotten, or never known)")
     data = crypto.unseal(identity.ciphertext)
     return Address(channel=data["channel"], phone=data.get("phone", ""), user_id=data.get("user_id", ""))
 
@@ -265,7 +271,7 @@ def rotate_keys(batch_size: int = 500) -> RotationResult:
 def forget(reference: str) -> bool:
     """Delete a reporter's identity for good (retention, or on request). Returns whether it existed.
 
-    After this, `address_for(reference)` raises `Identity.DoesNotExist`: nothing can reach the
+    After this, `address_for(reference)` raises `UnknownReference`: nothing can reach the
     reporter any more, and a new message from the same number starts a new, unrelated reference.
     On SQLite the freed pages are overwritten (`secure_delete`), so the ciphertext and pseudonyms do
     not linger in the file; PostgreSQL reclaims dead rows at its next VACUUM (and backups keep what

@@ -140,3 +140,15 @@ def test_a_message_the_handler_cannot_take_is_retried_then_parked_not_lost() -> 
     row = InboxItem.objects.get()
     assert (row.state, row.attempts) == ("failed", inbound.MAX_ATTEMPTS)
     assert "98765 43210" not in row.error and "[redacted-number]" in row.error
+
+
+def test_a_message_to_a_forgotten_reporter_fails_once_clearly(sim: httpx.Client) -> None:
+    from satark.vault.api import forget
+
+    ref = reference_for("whatsapp", "919811122233")
+    forget(ref)  # retention deleted the mapping after the tip closed
+    item = outbound.queue_message(ref, {"type": "text", "body": "Satark Mitra: VNS-7K3M9"})
+    assert outbound.send_pending(ref) == 0
+    item.refresh_from_db()
+    assert item.state == "failed" and "address is gone" in item.last_error
+    assert outbound.send_pending(ref) == 0  # nothing left queued: no retry loop

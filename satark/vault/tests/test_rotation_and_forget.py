@@ -72,7 +72,7 @@ def test_forget_deletes_the_identity_for_good() -> None:
     assert api.forget(ref) is True
     assert api.forget(ref) is False  # already gone
     assert list(Identity.objects.values_list("reference", flat=True)) == [other]
-    with pytest.raises(Identity.DoesNotExist):
+    with pytest.raises(api.UnknownReference):
         api.address_for(ref)
     # The same person writing again is a new, unrelated reporter.
     assert api.reference_for("whatsapp", t.SENTINEL_PHONE, "IN.ABCDEF123456") not in (ref, other)
