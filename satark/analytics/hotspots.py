@@ -3,7 +3,8 @@ reporter sent one, else at its police station's coordinates; tips with neither a
 
 Clustering is greedy and deterministic within ``RADIUS_M`` (300 m, haversine): points are visited in a
 fixed order and each joins the nearest existing cluster whose first point lies within the radius, found
-through a grid of cells the size of the radius, so the cost is linear in the number of tips.
+through a grid of cells the size of the radius, so the cost is linear in the number of points. The points are
+groups of tips the database gathered on a ~100 m grid (see `hotspots()`), not single tips.
 A *repeat-location hotspot* is a cluster of two or more tips."""
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from django.db.models import Count
+from django.db.models import Avg, Case, Count, F, FloatField, IntegerField, Q, Value, When
+from django.db.models.functions import Floor
 from django.utils.translation import gettext as _
 
 from satark.geography.models import PoliceStation
@@ -25,8 +27,12 @@ from .scope import Disclosure, Filters, Period, tips_for
 from .table import Table, num, text
 
 RADIUS_M = 300.0
+TABLE_ROWS = 100  # on the page and in the PDF: the biggest places; the CSV/XLSX export has them all
 EARTH_M = 6_371_008.8
 DEG_LAT_M = math.pi * EARTH_M / 180
+# Longitude cells are narrowed by the cosine of a fixed latitude: exact enough anywhere in one state
+# (at 25-27 degrees north the cells differ by under 2 %); only their size, not the clustering, depends on it.
+REFERENCE_COS = math.cos(math.radians(26.0))
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -87,16 +93,30 @@ class Cluster:
     def pinned(self) -> int:
         return self._stats[3]
 
-    @property
+    @cached_property
     def district_id(self) -> int | None:
-        return self._stats[4].most_common(1)[0][0]
+        return _most(self._stats[4])
 
-    @property
+    @cached_property
     def station_id(self) -> int | None:
-        return self._stats[5].most_common(1)[0][0]
+        return _most(self._stats[5])
 
     def categories(self) -> list[tuple[str, int]]:
-        return self._stats[6].most_common()
+        counts = self._stats[6]
+        return [(k, counts[k]) for k in sorted(counts, key=lambda k: (-counts[k], k))] if len(counts) > 1 else list(
+            counts.items()
+        )
+
+
+def _most(counts: Counter[Any]) -> Any:
+    """The most frequent key (the first seen among equals, as Counter.most_common gives), without a sort."""
+    if len(counts) == 1:
+        return next(iter(counts))
+    best, best_n = None, -1
+    for key, n in counts.items():
+        if n > best_n:
+            best, best_n = key, n
+    return best
 
 
 def cluster_points(points: list[Point], radius_m: float = RADIUS_M) -> list[Cluster]:
@@ -179,11 +199,13 @@ class Hotspots:
             })
         return out
 
-    def table(self) -> Table:
+    def table(self, limit: int | None = TABLE_ROWS) -> Table:
+        """The repeat-location hotspots, biggest first; `limit` rows (None: all, for the exports)."""
         t = Table("hotspots", _("Repeat-location hotspots"),
                   [_("Rank"), _("Tips"), _("With a pin"), _("Police station"), _("Categories"),
                    _("Latitude"), _("Longitude")])
-        for i, c in enumerate(self.repeat, 1):
+        repeat = self.repeat
+        for i, c in enumerate(repeat[:limit] if limit is not None else repeat, 1):
             shown = self.shown(c)
             coarse = shown.startswith("<")
             t.rows.append([
@@ -196,38 +218,53 @@ class Hotspots:
                 num(round(c.lat, 4)),
                 num(round(c.lon, 4)),
             ])
+        if limit is not None and len(repeat) > limit:
+            t.notes.append(_("The %(n)d biggest of %(total)d places with two or more tips; the export lists all.")
+                           % {"n": limit, "total": len(repeat)})
         t.notes.append(_("Tips within %(m)d m of each other form one place; a pin counts where sent, else the "
                          "police station's location.") % {"m": int(RADIUS_M)})
         return t
 
 
+GRID_M = 100.0  # the database first gathers tips on a grid this fine (each cell at its tips' mean position)
+
+
 def hotspots(user: Any, filters: Filters, period: Period, language: str | None = None) -> Hotspots:
-    """One grouped query (tips at the same place with the same district, station and category come back as one
-    row with their number; no names per row), then the names of the stations and categories that occur."""
+    """One grouped query: tips are gathered in the database on a ~100 m grid (per district, station,
+    category and pin/station placing), each group at its tips' mean position and weighted by their number;
+    the groups are then clustered here. A tip therefore moves at most ~70 m before clustering, against a
+    300 m radius, and the Python work grows with the number of occupied cells, not of tips."""
     lang = lang_of(language)
+    cell_lat = GRID_M / DEG_LAT_M
+    cell_lon = cell_lat / REFERENCE_COS
+    pinned = Q(location_lat__isnull=False, location_lon__isnull=False)
+    lat = Case(When(pinned, then=F("location_lat")), default=F("station__lat"), output_field=FloatField())
+    lon = Case(When(pinned, then=F("location_lon")), default=F("station__lon"), output_field=FloatField())
     rows = (
         tips_for(user, filters, period)
         .order_by()
-        .values_list("location_lat", "location_lon", "station__lat", "station__lon", "district_id", "station_id",
-                     "category_id")
-        .annotate(n=Count("*"))  # COUNT(*): index-only scans on the covering indexes
+        .annotate(
+            plat=lat,
+            plon=lon,
+            is_pin=Case(When(pinned, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        )
+        .annotate(cy=Floor(F("plat") / cell_lat), cx=Floor(F("plon") / cell_lon))
+        .values_list("cy", "cx", "is_pin", "district_id", "station_id", "category_id")
+        .annotate(n=Count("*"), alat=Avg("plat"), alon=Avg("plon"))
     )
     codes = {pk: (code, label(title, lang, code)) for pk, code, title in Category.objects.values_list(
         "pk", "code", "title")}
     points: list[Point] = []
     unplaced = total = 0
     station_ids: set[int] = set()
-    for lat, lon, slat, slon, district_id, station_id, category_id, n in rows:
+    for _cy, _cx, is_pin, district_id, station_id, category_id, n, alat, alon in rows:
         total += n
         if station_id is not None:
             station_ids.add(station_id)
-        code = codes[category_id][0]
-        if lat is not None and lon is not None:
-            points.append(Point(lat, lon, True, district_id, station_id, code, n))
-        elif slat is not None and slon is not None:
-            points.append(Point(slat, slon, False, district_id, station_id, code, n))
-        else:
+        if alat is None or alon is None:
             unplaced += n
+            continue
+        points.append(Point(alat, alon, bool(is_pin), district_id, station_id, codes[category_id][0], n))
     stations = {pk: label(name, lang) for pk, name in PoliceStation.objects.filter(pk__in=station_ids).values_list(
         "pk", "name")}
     categories = {code: lab for code, lab in codes.values()}

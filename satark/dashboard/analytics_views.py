@@ -193,7 +193,7 @@ def _export_tables(kind: str, request: HttpRequest, filters: Filters, period: Pe
         c = station_comparison(user, filters, period, language)
         return [c.table(), c.district_table(), c.circle_table()]
     if kind == "hotspots":
-        return [hotspots(user, filters, period, language).table()]
+        return [hotspots(user, filters, period, language).table(limit=None)]
     if kind == "periods":
         granularity = _choice(request, "granularity", GRANULARITIES)
         by = _choice(request, "by", DIMENSIONS)
