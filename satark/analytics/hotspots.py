@@ -108,11 +108,12 @@ class Cluster:
         )
 
 
-def _most(counts: Counter[Any]) -> Any:
+def _most(counts: Counter[int | None]) -> int | None:
     """The most frequent key (the first seen among equals, as Counter.most_common gives), without a sort."""
     if len(counts) == 1:
         return next(iter(counts))
-    best, best_n = None, -1
+    best: int | None = None
+    best_n = -1
     for key, n in counts.items():
         if n > best_n:
             best, best_n = key, n
