@@ -173,3 +173,12 @@ def test_escalations_show_in_the_inbox_and_on_the_tip_page(range_world: World) -
     assert 'data-testid="escalated"' in row and "escalated to SP office" in row
     page = dig.get(f"/dashboard/tips/{g.reference}/").content.decode()
     assert 'data-testid="tip-escalations"' in page and "Overdue: escalated to the SP office" in page
+
+
+def test_station_staff_see_their_own_station_in_the_analytics(range_world: World) -> None:
+    g = range_world.tips["g"]
+    station = f.verified_client(range_world.users["ps_g"])
+    page = station.get("/dashboard/analytics/stations/?period=year").content.decode()
+    assert g.station.name["en"] in page or g.station.name["hi"] in page
+    csv = station.get("/dashboard/analytics/export/tips.csv?period=year").content.decode("utf-8-sig")
+    assert g.reference in csv and range_world.tips["j"].reference not in csv
