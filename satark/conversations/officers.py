@@ -331,3 +331,18 @@ def officer_for(sender_ref: str) -> Officer | None:
 def officer_media_rejected(officer: Officer, key: str) -> None:
     """A photo or video the officer sent with a report could not be used: say so, and what to do."""
     _text(officer, "media_too_large" if key == "media_too_large" else "media_unreadable")
+
+
+def tell_officer_of_addition(tip: Tip, text: str, media_count: int) -> None:
+    """The reporter added to a tip an officer is working on: the officer hears of it on WhatsApp (the text,
+    shortened, and how many files; the files themselves are on the dashboard)."""
+    officer = tip.officer
+    if officer is None or tip.status not in OPEN:
+        return
+    _text(
+        officer,
+        "reporter_added",
+        reference=tip.reference,
+        text=_shorten(text, 600) or "-",
+        count=media_count,
+    )

@@ -30,6 +30,7 @@ from satark.tips.followups import answer as record_answer
 from satark.tips.models import Addition, FollowUp, Tip
 
 from .models import ReporterThread
+from .officers import tell_officer_of_addition
 
 T = ReporterThread.Kind
 OPEN_FOR_ADDITIONS = (Tip.Status.NEW, Tip.Status.ASSIGNED, Tip.Status.ACCEPTED, Tip.Status.ACTION_REPORTED)
@@ -217,6 +218,10 @@ def _add(thread: ReporterThread, message: InboundMessage, definition: Definition
         _close(thread)
         key = "add_done" if thread.addition_id else "add_nothing"
         _say(thread.reporter_ref, definition, thread.language, key, reference=tip.reference)
+        addition = Addition.objects.filter(pk=thread.addition_id).first() if thread.addition_id else None
+        if addition is not None:
+            tip.refresh_from_db()
+            tell_officer_of_addition(tip, addition.text, addition.media_count)
         return True
     with transaction.atomic():
         addition = _addition(thread)

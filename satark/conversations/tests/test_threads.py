@@ -193,3 +193,25 @@ def test_a_rejected_file_sent_as_an_addition_is_explained_to_the_reporter() -> N
     asset.reject_reason = "too_large"
     media_rejected(asset)
     assert "too large" in bodies()[-1].lower() and tip.reference not in bodies()[-1]
+
+
+def test_the_officer_on_the_task_hears_of_what_the_reporter_added() -> None:
+    from satark.people.models import Officer
+    from satark.vault.api import reference_for
+
+    tip = own_tip(language="en")
+    officer = Officer.objects.create(
+        name="R. Yadav",
+        rank="si",
+        district_id=tip.district_id,
+        contact_ref=reference_for("whatsapp", "919415099999"),
+        language="en",
+    )
+    Tip.objects.filter(pk=tip.pk).update(officer=officer, status=Tip.Status.ASSIGNED)
+    handle_inbound(REF, msg(text="add"))
+    handle_inbound(REF, msg(text="The cards game moved to the mango orchard"))
+    handle_inbound(REF, photo("o1"))
+    handle_inbound(REF, msg(text="done"))
+    (told,) = [o.payload["body"] for o in OutboxItem.objects.filter(recipient_ref=officer.contact_ref)]
+    assert tip.reference in told and "mango orchard" in told and "1 (on the dashboard)" in told
+    assert "threadreporter" not in told  # nothing about who added it
