@@ -200,6 +200,7 @@ def test_the_officer_on_the_task_hears_of_what_the_reporter_added() -> None:
     from satark.vault.api import reference_for
 
     tip = own_tip(language="en")
+    assert tip.district_id is not None
     officer = Officer.objects.create(
         name="R. Yadav",
         rank="si",
