@@ -233,8 +233,8 @@ GRID_M = 100.0  # the database first gathers tips on a grid this fine (each cell
 def hotspots(user: Any, filters: Filters, period: Period, language: str | None = None) -> Hotspots:
     """One grouped query: tips are gathered in the database on a ~100 m grid (per district, station,
     category and pin/station placing), each group at its tips' mean position and weighted by their number;
-    the groups are then clustered here. A tip therefore moves at most ~70 m before clustering, against a
-    300 m radius, and the Python work grows with the number of occupied cells, not of tips."""
+    the groups are then clustered here. A tip therefore moves at most ~140 m (the cell diagonal) before
+    clustering, against a 300 m radius, and the Python work grows with the occupied cells, not the tips."""
     lang = lang_of(language)
     cell_lat = GRID_M / DEG_LAT_M
     cell_lon = cell_lat / REFERENCE_COS

@@ -184,9 +184,9 @@ def handle(thread: ReporterThread, message: InboundMessage, definition: Definiti
         if thread.kind != T.ANSWER:
             _close(thread)
         return False
-    urgent_reply(thread.reporter_ref, definition, message, language)
     if thread.kind == T.CHOOSING:
-        return _choose(thread, message, definition)
+        return _choose(thread, message, definition)  # not a choice: the questionnaire (with its 112) takes it
+    urgent_reply(thread.reporter_ref, definition, message, language)
     if thread.kind == T.ANSWER:
         return _answer(thread, message, definition)
     return _add(thread, message, definition)

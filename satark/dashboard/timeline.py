@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from satark.audit.models import AuditEvent
 from satark.media.models import MediaAsset
 from satark.people.models import Officer
-from satark.tips.models import Tip
+from satark.tips.models import ActionReport, Tip
 
 from .labels import EVENT_LABELS, KIND_LABELS, OUTCOME_LABELS
 
@@ -30,7 +30,7 @@ class Entry:
     extra: list[str] = field(default_factory=list)
 
 
-def build(tip: Tip, media: list[MediaAsset]) -> list[Entry]:
+def build(tip: Tip, media: list[MediaAsset], reports: list[ActionReport] | None = None) -> list[Entry]:
     entries = [
         Entry(
             tip.created_at,
@@ -68,7 +68,8 @@ def build(tip: Tip, media: list[MediaAsset]) -> list[Entry]:
                 counted,
             )
         )
-    for report in tip.reports.select_related("officer").all():
+    # The tip page has loaded the reports already; pass them to avoid a second query.
+    for report in reports if reports is not None else tip.reports.select_related("officer").all():
         if report.submitted_at is not None:
             entries.append(
                 Entry(report.submitted_at, "report", _("Action-taken report"), str(report.officer), report.text)

@@ -10,11 +10,13 @@ import zipfile
 import zlib
 from typing import Any
 
+from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-Image.MAX_IMAGE_PIXELS = 40_000_000  # decompression-bomb guard: larger images are refused, not decoded
+# Pillow's own last line of defence for any decode path; check_dimensions refuses earlier, by the settings.
+Image.MAX_IMAGE_PIXELS = 40_000_000
 
 SIGNATURES: list[tuple[bytes, int, str]] = [
     (b"\xff\xd8\xff", 0, "image/jpeg"),
@@ -55,14 +57,12 @@ class MediaRejected(ValueError):
         self.reason = reason
 
 
-MAX_SIDE = 12_000  # a 1 x 40,000,000 strip is within the pixel cap but no photo
-
-
 def check_dimensions(width: int, height: int) -> None:
     """Decompression-bomb guard, applied to the header's size before any pixel is decoded (only the first
-    frame of an animation is ever decoded). Pillow's own check only warns between MAX_IMAGE_PIXELS and
-    twice that; this refuses."""
-    if width * height > (Image.MAX_IMAGE_PIXELS or 0) or max(width, height) > MAX_SIDE:
+    frame of an animation is ever decoded), with the same limits as video frames
+    (SATARK_MEDIA_MAX_PIXELS, SATARK_MEDIA_MAX_SIDE: a 1 x 40,000,000 strip is within a pixel cap but no
+    photo). Pillow's own check only warns between MAX_IMAGE_PIXELS and twice that; this refuses."""
+    if width * height > settings.SATARK_MEDIA_MAX_PIXELS or max(width, height) > settings.SATARK_MEDIA_MAX_SIDE:
         raise MediaRejected(f"image of {width}x{height} is over the size guard", "too_large")
 
 

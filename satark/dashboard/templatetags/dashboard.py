@@ -42,34 +42,21 @@ def loc_other(names: Any) -> str:
     return "" if value == loc(names) else value
 
 
-@register.filter
-def status_label(value: str) -> str:
-    return str(labels.STATUS_LABELS.get(value, value))
+def _label_filter(table: dict[str, Any]) -> Any:
+    """A template filter showing a stored code by its label in the active language (the code if unknown)."""
+    return lambda value: str(table.get(value, value))
 
 
-@register.filter
-def outcome_label(value: str) -> str:
-    return str(labels.OUTCOME_LABELS.get(value, value))
-
-
-@register.filter
-def escalation_label(value: str) -> str:
-    return str(labels.ESCALATION_LABELS.get(value, value))
-
-
-@register.filter
-def sensitivity_label(value: str) -> str:
-    return str(labels.SENSITIVITY_LABELS.get(value, value))
-
-
-@register.filter
-def role_label(value: str) -> str:
-    return str(labels.ROLE_LABELS.get(value, value))
-
-
-@register.filter
-def kind_label(value: str) -> str:
-    return str(labels.KIND_LABELS.get(value, value))
+# status_label, outcome_label, ... : one filter per label table of satark.dashboard.labels.
+for _name, _table in (
+    ("status_label", labels.STATUS_LABELS),
+    ("outcome_label", labels.OUTCOME_LABELS),
+    ("escalation_label", labels.ESCALATION_LABELS),
+    ("sensitivity_label", labels.SENSITIVITY_LABELS),
+    ("role_label", labels.ROLE_LABELS),
+    ("kind_label", labels.KIND_LABELS),
+):
+    register.filter(_name, _label_filter(_table))
 
 
 @register.filter

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -113,4 +114,4 @@ def reveal_media(request: HttpRequest, reference: str, asset_id: str) -> HttpRes
             details={"asset": str(asset.id), "kind": asset.kind, "classifier": asset.classifier or "unclassified"},
         )
         request.session[REVEALED] = sorted(revealed | {str(asset.id)})
-    return redirect(f"/dashboard/tips/{tip.reference}/#media-{asset.id}")
+    return redirect(reverse("tip-detail", args=[tip.reference]) + f"#media-{asset.id}")

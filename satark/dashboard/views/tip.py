@@ -21,7 +21,7 @@ from satark.escalation.selectors import next_step as next_escalation
 from satark.media.selectors import media_of, report_media
 from satark.people.access import can_handle_cases, can_reveal_restricted, profile_of
 from satark.tips.access import get_tip_for, visible_tips
-from satark.tips.deadlines import due_at
+from satark.tips.deadlines import due_at, is_overdue
 from satark.tips.followups import FollowUpRefused, ask
 from satark.tips.lifecycle import TransitionRefused, allowed_actions, transition
 from satark.tips.models import Tip
@@ -83,7 +83,7 @@ def _tip_page(request: HttpRequest, tip: Tip, forms: dict[str, Any] | None = Non
             "action_forms": action_forms,
             "action_buttons": ACTION_BUTTONS,
             "reports": [(r, report_files.get(r.pk, [])) for r in reports],
-            "timeline": timeline.build(tip, media),
+            "timeline": timeline.build(tip, media, reports),
             "can_block": handler,
             "reporter_blocked": reporter_blocked,
             "block_form": ReasonForm(),
@@ -92,7 +92,7 @@ def _tip_page(request: HttpRequest, tip: Tip, forms: dict[str, Any] | None = Non
             "due_at": due,
             "escalations": list(escalations_for_tip(tip)),
             "next_escalation": next_escalation(tip),
-            "overdue": due is not None and due <= timezone.now(),
+            "overdue": is_overdue(tip, timezone.now()),
         },
         status=status,
     )

@@ -91,15 +91,6 @@ def test_a_rolled_back_caller_transaction_on_default_does_not_undo_the_vault(vau
     assert Identity.objects.using(vault_alias).count() == 1
 
 
-def test_a_failed_vault_write_rolls_back_on_the_vault_alias(vault_alias: str) -> None:
-    """`reference_for` opens its transaction on the vault's alias: a failure inside it leaves nothing."""
-    with pytest.raises(RuntimeError), transaction.atomic(using=vault_alias):
-        api.reference_for("whatsapp", t.SENTINEL_PHONE)
-        assert connections[vault_alias].in_atomic_block
-        raise RuntimeError("after the insert")
-    assert not Identity.objects.using(vault_alias).exists()
-
-
 def test_the_vault_opens_its_transactions_on_its_own_alias(vault_alias: str, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[tuple[bool, bool]] = []
     real_resolve = api._resolve

@@ -13,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from satark.core.stack import Stack
 
+# Simulator numbers for the offices' duty phones (not real numbers: set only when the simulator runs, which is
+# then the only peer; `make run` against a real Graph API never sets them).
 DEMO_DUTY_NUMBERS = [
     ("jaunpur", "919000000201"),
     ("ghazipur", "919000000202"),
