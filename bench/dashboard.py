@@ -127,7 +127,7 @@ def hotspots_quarter(user: Any) -> Callable[[], Any]:
 
     def run() -> Any:
         h = hotspots(user, Filters(), preset_period("quarter"))
-        return h.map_points(), h.table()
+        return h.map_data(), h.table()
 
     return run
 

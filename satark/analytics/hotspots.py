@@ -1,272 +1,278 @@
-"""Hotspots: where tips are, clustered. A tip is placed at its pin (``Tip.location_lat/lon``) when the
-reporter sent one, else at its police station's coordinates; tips with neither are counted as unplaced.
+"""Hotspots: where tips are, counted on a fixed grid of ~300 m squares.
 
-Clustering is greedy and deterministic within ``RADIUS_M`` (300 m, haversine): points are visited in a
-fixed order and each joins the nearest existing cluster whose first point lies within the radius, found
-through a grid of cells the size of the radius, so the cost is linear in the number of points. The points are
-groups of tips the database gathered on a ~100 m grid (see `hotspots()`), not single tips.
-A *repeat-location hotspot* is a cluster of two or more tips."""
+A tip is placed at its pin (``Tip.location_lat/lon``) when the reporter sent one, else at its police station's
+coordinates; tips with neither are counted as unplaced. The range is divided into squares ``CELL_M`` (300 m)
+high and, at the reference latitude, 300 m wide (``floor(lat / cell_lat)``, ``floor(lon / cell_lon)``): a
+*place* is one square holding at least one tip, and a *repeat-location hotspot* is a place holding two or more.
+
+Why a fixed grid rather than clusters grown around tips: a square is the same place in every period and under
+every filter (a meeting can compare "this square, last month" with "this square, this month", and the drugs
+view's count of a place never exceeds the all-categories count), it is computed entirely by the database in
+one grouped scan (cost grows with the tips read, not with a loop over them), and the map can draw it exactly
+(the square's edges, never a reporter's own pin). What it costs: a market on a square's edge is counted as
+two neighbouring places; the map shows them side by side.
+
+Queries: one grouped query gives every place its tips, pins and district, and whether its tips name one station
+and one category (``Min``/``Max``: equal means one); a second, reading only the squares of the places a table
+lists, gives their mean position, their tips by category and the station most of them name."""
 
 from __future__ import annotations
 
+import gc
 import math
-from collections import Counter
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, NamedTuple
+from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Avg, Case, Count, F, FloatField, IntegerField, Q, Value, When
-from django.db.models.functions import Floor
+from django.db import connections
+from django.db.models import BigIntegerField, Count, F, FloatField, IntegerField, Max, Min, Sum
+from django.db.models.functions import Cast, Coalesce, Floor
 from django.utils.translation import gettext as _
 
 from satark.geography.models import PoliceStation
 from satark.tips.models import Category
 
 from .comparison import label, lang_of
-from .scope import Disclosure, Filters, Period, tips_for
+from .scope import SMALL, Disclosure, Filters, Period, tips_for
 from .table import Table, num, text
 
-RADIUS_M = 300.0
-TABLE_ROWS = 100  # on the page and in the PDF: the biggest places; the CSV/XLSX export has them all
+CELL_M = 300.0
+TABLE_ROWS = 100  # on the page, on the map (ranked) and in the PDF: the biggest places; the CSV/XLSX have them all
 EARTH_M = 6_371_008.8
 DEG_LAT_M = math.pi * EARTH_M / 180
 # Longitude cells are narrowed by the cosine of a fixed latitude: exact enough anywhere in one state
-# (at 25-27 degrees north the cells differ by under 2 %); only their size, not the clustering, depends on it.
-REFERENCE_COS = math.cos(math.radians(26.0))
+# (at 25-27 degrees north the squares' widths differ by under 2 %). Changing it moves every square.
+REFERENCE_LAT = 26.0
+CELL_LAT = CELL_M / DEG_LAT_M
+CELL_LON = CELL_LAT / math.cos(math.radians(REFERENCE_LAT))
+# Map colour classes by count: 1-2 share a class so the colour never tells 1 from 2 (see Disclosure).
+HEAT_CLASSES = (3, 6, 11, 26)
 
 
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_M * math.asin(min(1.0, math.sqrt(a)))
+def cell_of(lat: float, lon: float) -> tuple[int, int]:
+    """The square a position falls in (the same arithmetic as the query's ``Floor``)."""
+    return math.floor(lat / CELL_LAT), math.floor(lon / CELL_LON)
 
 
-class Point(NamedTuple):
-    lat: float
-    lon: float
-    pinned: bool
+def heat_class(count: int) -> int:
+    """0 for 1-2 tips, then 1..4 for 3-5, 6-10, 11-25, 26 and more."""
+    return bisect_right(HEAT_CLASSES, count)
+
+
+@dataclass(slots=True)
+class Place:
+    """One grid square with its tips. The detail (mean position, tips by station and category) is read only
+    for the places a table lists (see `hotspots`)."""
+
+    cy: int
+    cx: int
+    count: int
+    pinned: int
     district_id: int | None
-    station_id: int | None
-    category: str
-    n: int = 1  # tips at exactly this place with these attributes (the query groups them)
-
-
-@dataclass
-class Cluster:
-    anchor: Point
-    points: list[Point] = field(default_factory=list)
-
-    @cached_property
-    def _stats(self) -> tuple[int, float, float, int, Counter[int | None], Counter[int | None], Counter[str]]:
-        """Everything the tables and the map read, in one pass over the points."""
-        count = pinned = 0
-        slat = slon = 0.0
-        districts: Counter[int | None] = Counter()
-        stations: Counter[int | None] = Counter()
-        categories: Counter[str] = Counter()
-        for p in self.points:
-            n = p.n
-            count += n
-            slat += p.lat * n
-            slon += p.lon * n
-            if p.pinned:
-                pinned += n
-            districts[p.district_id] += n
-            stations[p.station_id] += n
-            categories[p.category] += n
-        return count, slat / count, slon / count, pinned, districts, stations, categories
+    station_id: int | None  # the one station its tips name; with detail, the one most of them name
+    several_stations: bool  # its tips name more than one station
+    category_id: int | None  # the one category of its tips, None when several
+    lat: float | None = None  # with detail: the mean position of its tips
+    lon: float | None = None
+    by_category: dict[int, int] | None = None  # with detail: tips per category id
 
     @property
-    def count(self) -> int:
-        return self._stats[0]
+    def south(self) -> float:
+        return self.cy * CELL_LAT
 
     @property
-    def lat(self) -> float:
-        return self._stats[1]
+    def west(self) -> float:
+        return self.cx * CELL_LON
 
     @property
-    def lon(self) -> float:
-        return self._stats[2]
-
-    @property
-    def pinned(self) -> int:
-        return self._stats[3]
-
-    @cached_property
-    def district_id(self) -> int | None:
-        return _most(self._stats[4])
-
-    @cached_property
-    def station_id(self) -> int | None:
-        return _most(self._stats[5])
-
-    def categories(self) -> list[tuple[str, int]]:
-        counts = self._stats[6]
-        return [(k, counts[k]) for k in sorted(counts, key=lambda k: (-counts[k], k))] if len(counts) > 1 else list(
-            counts.items()
-        )
-
-
-def _most(counts: Counter[int | None]) -> int | None:
-    """The most frequent key (the first seen among equals, as Counter.most_common gives), without a sort."""
-    if len(counts) == 1:
-        return next(iter(counts))
-    best: int | None = None
-    best_n = -1
-    for key, n in counts.items():
-        if n > best_n:
-            best, best_n = key, n
-    return best
-
-
-def cluster_points(points: list[Point], radius_m: float = RADIUS_M) -> list[Cluster]:
-    """Greedy radius clustering on a grid index; biggest clusters first.
-
-    Points are visited in (lat, lon, category) order; each joins the nearest cluster whose anchor (first point)
-    lies within the radius (haversine; among equals the last found), else starts a cluster. A point of weight
-    n behaves as n identical points. Anchors are earlier points, so they lie in the point's grid row or the
-    row below; candidates there are first screened with a flat (equirectangular) distance, which at these
-    scales differs from the haversine by far less than the 1 % margins kept: a lone candidate well inside is
-    taken as it is, and only the doubtful or competing ones pay for the exact formula."""
-    cell_lat = radius_m / DEG_LAT_M
-    screen = (radius_m * 1.01) ** 2
-    sure = (radius_m * 0.99) ** 2
-    width = 1 << 22  # grid columns per row in the integer cell key (longitudes stay far below this)
-    grid: dict[int, list[tuple[float, float, Cluster]]] = {}
-    clusters: list[Cluster] = []
-    floor, cos, radians = math.floor, math.cos, math.radians
-    for p in sorted(points, key=lambda q: (q.lat, q.lon, q.category)):
-        lat, lon = p.lat, p.lon
-        coslat = cos(radians(lat))
-        gy, gx = floor(lat / cell_lat), floor(lon / (cell_lat / max(0.1, coslat)))
-        near: list[tuple[float, float, float, Cluster]] = []
-        for row in (gy - 1, gy):
-            for key in (row * width + gx - 1, row * width + gx, row * width + gx + 1):
-                for alat, alon, c in grid.get(key, ()):
-                    fy = (lat - alat) * DEG_LAT_M
-                    fx = (lon - alon) * DEG_LAT_M * coslat
-                    flat = fy * fy + fx * fx
-                    if flat <= screen:
-                        near.append((flat, alat, alon, c))
-        best: Cluster | None = None
-        if len(near) == 1 and near[0][0] <= sure:
-            best = near[0][3]  # the only candidate, certainly inside: no need for the exact distance
-        else:
-            best_d = radius_m
-            for _f, alat, alon, c in near:
-                d = haversine_m(lat, lon, alat, alon)
-                if d <= best_d:
-                    best, best_d = c, d
-        if best is None:
-            best = Cluster(p)
-            clusters.append(best)
-            grid.setdefault(gy * width + gx, []).append((lat, lon, best))
-        best.points.append(p)
-    clusters.sort(key=lambda c: (-c.count, c.anchor.lat, c.anchor.lon))
-    return clusters
+    def centre(self) -> tuple[float, float]:
+        return (self.cy + 0.5) * CELL_LAT, (self.cx + 0.5) * CELL_LON
 
 
 @dataclass
 class Hotspots:
     period: Period
-    clusters: list[Cluster]
+    places: list[Place]  # biggest first
     unplaced: int
     total: int
     disclosure: Disclosure
     station_names: dict[int, str]
-    category_names: dict[str, str]
+    category_ids: list[int]  # in the menu's order
+    category_names: dict[int, str]
+    detailed: int | None  # how many of the biggest repeat-location places carry their detail (None: all)
+
+    def categories(self, p: Place) -> list[tuple[int, int]]:
+        """(category id, tips) of a place, biggest first (then in the menu's order)."""
+        if p.by_category is None:
+            return [(p.category_id, p.count)] if p.category_id is not None else []
+        order = {pk: i for i, pk in enumerate(self.category_ids)}
+        return sorted(p.by_category.items(), key=lambda kv: (-kv[1], order.get(kv[0], 0)))
 
     @property
-    def repeat(self) -> list[Cluster]:
-        return [c for c in self.clusters if c.count >= 2]
+    def repeat(self) -> list[Place]:
+        return [p for p in self.places if p.count >= 2]
 
-    def shown(self, c: Cluster) -> str:
-        return self.disclosure.show(c.count, c.district_id)
+    def shown(self, p: Place) -> str:
+        return self.disclosure.show(p.count, p.district_id)
 
-    def map_points(self) -> list[dict[str, Any]]:
-        """What the map draws: never a tip, only clusters with their (possibly coarsened) count."""
-        out = []
-        for c in self.clusters:
-            shown = self.shown(c)
-            out.append({
-                "lat": round(c.lat, 5),
-                "lon": round(c.lon, 5),
-                "count": shown,
-                "size": 2 if shown.startswith("<") else c.count,  # the marker's size must not reveal 1 vs 2
-                "pinned": c.pinned > 0,
-                "station": self.station_names.get(c.station_id or 0, ""),
-                "categories": ", ".join(self.category_names.get(k, k) for k, _n in c.categories()[:3]),
-            })
-        return out
+    def map_data(self) -> dict[str, Any]:
+        """What the map draws, compactly (a quarter of a range can hold tens of thousands of squares): each
+        square as [row, column, count shown, colour class, pinned (0/1), station index or -1, category index
+        or -1 (-2: several), rank or 0] (row * cell height = its south edge, column * cell width = its west
+        edge); the squares' size; names once. Never a tip or a pin: only squares."""
+        stations = sorted(self.station_names)
+        station_index = {pk: i for i, pk in enumerate(stations)}
+        ranks = {(p.cy, p.cx): i for i, p in enumerate(self.repeat[:TABLE_ROWS], 1)}
+        show = self.disclosure.show
+        cells = []
+        category_index = {pk: i for i, pk in enumerate(self.category_ids)}
+        with _collection_paused():
+            for p in self.places:
+                n = p.count
+                cells.append([
+                    p.cy, p.cx, str(n) if n >= SMALL else show(n, p.district_id), heat_class(n), 1 if p.pinned else 0,
+                    -1 if p.station_id is None else station_index.get(p.station_id, -1),
+                    -2 if p.category_id is None else category_index.get(p.category_id, -1),
+                    ranks.get((p.cy, p.cx), 0),
+                ])
+        return {
+            "cell": [CELL_LAT, CELL_LON],
+            "cells": cells,
+            "stationNames": [self.station_names[pk] for pk in stations],
+            "categoryNames": [self.category_names[pk] for pk in self.category_ids],
+        }
 
     def table(self, limit: int | None = TABLE_ROWS) -> Table:
-        """The repeat-location hotspots, biggest first; `limit` rows (None: all, for the exports)."""
+        """The repeat-location hotspots, biggest first; `limit` rows (None: all, for the exports: the
+        Hotspots must then have been read with ``detail=None``)."""
+        if self.detailed is not None and (limit is None or limit > self.detailed):
+            raise ValueError(f"only {self.detailed} places were read with their detail")
         t = Table("hotspots", _("Repeat-location hotspots"),
                   [_("Rank"), _("Tips"), _("With a pin"), _("Police station"), _("Categories"),
                    _("Latitude"), _("Longitude")])
         repeat = self.repeat
-        for i, c in enumerate(repeat[:limit] if limit is not None else repeat, 1):
-            shown = self.shown(c)
+        listed = repeat[:limit] if limit is not None else repeat
+        for i, p in enumerate(listed, 1):
+            shown = self.shown(p)
             coarse = shown.startswith("<")
+            # A coarsened place is given by its square's centre, not by its tips' mean position.
+            lat, lon = p.centre if coarse or p.lat is None or p.lon is None else (p.lat, p.lon)
             t.rows.append([
                 num(i),
-                num(c.count, shown),
-                num(c.pinned, self.disclosure.show(c.pinned, c.district_id)) if not coarse else text("–"),
-                text(self.station_names.get(c.station_id or 0, "")),
-                text(", ".join(f"{self.category_names.get(k, k)}" + ("" if coarse else f" {n}")
-                               for k, n in c.categories())),
-                num(round(c.lat, 4)),
-                num(round(c.lon, 4)),
+                num(p.count, shown),
+                num(p.pinned, self.disclosure.show(p.pinned, p.district_id)) if not coarse else text("–"),
+                text(self.station_names.get(p.station_id or 0, "")),
+                text(", ".join(self.category_names.get(k, "") + ("" if coarse else f" {n}")
+                               for k, n in self.categories(p))),
+                num(round(lat, 4)),
+                num(round(lon, 4)),
             ])
         if limit is not None and len(repeat) > limit:
             t.notes.append(_("The %(n)d biggest of %(total)d places with two or more tips; the export lists all.")
                            % {"n": limit, "total": len(repeat)})
-        t.notes.append(_("Tips within %(m)d m of each other form one place; a pin counts where sent, else the "
-                         "police station's location.") % {"m": int(RADIUS_M)})
+        t.notes.append(_("A place is a square of about %(m)d m on a fixed grid; a pin counts where sent, else the "
+                         "police station's location.") % {"m": int(CELL_M)})
         return t
 
 
-GRID_M = 100.0  # the database first gathers tips on a grid this fine (each cell at its tips' mean position)
-
-
-def hotspots(user: Any, filters: Filters, period: Period, language: str | None = None) -> Hotspots:
-    """One grouped query: tips are gathered in the database on a ~100 m grid (per district, station,
-    category and pin/station placing), each group at its tips' mean position and weighted by their number;
-    the groups are then clustered here. A tip therefore moves at most ~140 m (the cell diagonal) before
-    clustering, against a 300 m radius, and the Python work grows with the occupied cells, not the tips."""
-    lang = lang_of(language)
-    cell_lat = GRID_M / DEG_LAT_M
-    cell_lon = cell_lat / REFERENCE_COS
-    pinned = Q(location_lat__isnull=False, location_lon__isnull=False)
-    lat = Case(When(pinned, then=F("location_lat")), default=F("station__lat"), output_field=FloatField())
-    lon = Case(When(pinned, then=F("location_lon")), default=F("station__lon"), output_field=FloatField())
-    rows = (
-        tips_for(user, filters, period)
-        .order_by()
-        .annotate(
-            plat=lat,
-            plon=lon,
-            is_pin=Case(When(pinned, then=Value(1)), default=Value(0), output_field=IntegerField()),
-        )
-        .annotate(cy=Floor(F("plat") / cell_lat), cx=Floor(F("plon") / cell_lon))
-        .values_list("cy", "cx", "is_pin", "district_id", "station_id", "category_id")
-        .annotate(n=Count("*"), alat=Avg("plat"), alon=Avg("plon"))
+def _placed(qs: Any) -> Any:
+    """Each tip's position (its pin, else its station's; a pin always has both coordinates, see the
+    tip_pin_complete constraint) and its square."""
+    plat = Coalesce("location_lat", "station__lat", output_field=FloatField())
+    plon = Coalesce("location_lon", "station__lon", output_field=FloatField())
+    return qs.order_by().annotate(plat=plat, plon=plon).annotate(
+        cy=Cast(Floor(F("plat") / CELL_LAT), IntegerField()),
+        cx=Cast(Floor(F("plon") / CELL_LON), IntegerField()),
     )
-    codes = {pk: (code, label(title, lang, code)) for pk, code, title in Category.objects.values_list(
-        "pk", "code", "title")}
-    points: list[Point] = []
+
+
+KEY_ROW = 1 << 20  # cy * KEY_ROW + cx: one integer per square (|cx| stays far below 2**19)
+
+
+def hotspots(user: Any, filters: Filters, period: Period, language: str | None = None,
+             detail: int | None = TABLE_ROWS) -> Hotspots:
+    """Every place of the user's tips in the period, from one grouped query (per square: tips, pins,
+    district, and the lowest and highest station and category: equal means one); then the detail of the
+    `detail` biggest repeat-location places (None: all of them, for the exports) from a second query that
+    reads only their squares."""
+    lang = lang_of(language)
+    categories = list(Category.objects.order_by("order", "pk").values_list("pk", "code", "title"))
+    base = _placed(tips_for(user, filters, period))
+    grouped = base.values_list("cy", "cx").annotate(
+        n=Count("*"),
+        pins=Count("location_lat"),
+        district=Min("district_id"),
+        smin=Min("station_id"),
+        smax=Max("station_id"),
+        cmin=Min("category_id"),
+        cmax=Max("category_id"),
+    )
+    places: list[Place] = []
     unplaced = total = 0
-    station_ids: set[int] = set()
-    for _cy, _cx, is_pin, district_id, station_id, category_id, n, alat, alon in rows:
-        total += n
-        if station_id is not None:
-            station_ids.add(station_id)
-        if alat is None or alon is None:
-            unplaced += n
-            continue
-        points.append(Point(alat, alon, bool(is_pin), district_id, station_id, codes[category_id][0], n))
+    # Plain rows (Django's per-value converters cost more than the query here), and no cycle collection
+    # while tens of thousands of acyclic rows and places are made: it would walk them again and again.
+    with connections[grouped.db].cursor() as cursor, _collection_paused():
+        cursor.execute(*grouped.query.sql_with_params())
+        for cy, cx, n, pins, district, smin, smax, cmin, cmax in cursor.fetchall():
+            total += n
+            if cy is None or cx is None:
+                unplaced += n
+                continue
+            places.append(Place(cy, cx, n, pins, district, smin, smin != smax, cmin if cmin == cmax else None))
+        places.sort(key=lambda p: (-p.count, p.cy, p.cx))
+    repeat = [p for p in places if p.count >= 2]
+    _add_detail(base, repeat if detail is None else repeat[:detail], every=detail is None)
+    station_ids = {p.station_id for p in places if p.station_id is not None}
     stations = {pk: label(name, lang) for pk, name in PoliceStation.objects.filter(pk__in=station_ids).values_list(
         "pk", "name")}
-    categories = {code: lab for code, lab in codes.values()}
-    return Hotspots(period, cluster_points(points), unplaced, total, Disclosure(user), stations, categories)
+    names = {pk: label(title, lang, code) for pk, code, title in categories}
+    return Hotspots(period, places, unplaced, total, Disclosure(user), stations, [pk for pk, _c, _t in categories],
+                    names, detail)
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _add_detail(base: Any, places: list[Place], every: bool) -> None:
+    """Mean position, tips by category and the station most of them name (the lowest id among equals), for
+    `places`, reading only their squares (by a one-integer key the database looks up in a hashed list)."""
+    if not places:
+        return
+    wanted = {(p.cy, p.cx): p for p in places}
+    qs = base
+    if not every:
+        qs = qs.annotate(key=Cast("cy", BigIntegerField()) * KEY_ROW + F("cx")).filter(
+            key__in=sorted(cy * KEY_ROW + cx for cy, cx in wanted))
+    sums: dict[tuple[int, int], list[float]] = {}
+    stations: dict[tuple[int, int], dict[int, int]] = {}
+    for cy, cx, station_id, category_id, n, slat, slon in qs.values_list(
+        "cy", "cx", "station_id", "category_id"
+    ).annotate(n=Count("*"), slat=Sum("plat"), slon=Sum("plon")):
+        place = wanted.get((cy, cx))
+        if place is None:
+            continue
+        acc = sums.setdefault((cy, cx), [0.0, 0.0])
+        acc[0] += slat
+        acc[1] += slon
+        if place.by_category is None:
+            place.by_category = {}
+        place.by_category[category_id] = place.by_category.get(category_id, 0) + n
+        if station_id is not None:
+            named = stations.setdefault((cy, cx), {})
+            named[station_id] = named.get(station_id, 0) + n
+    for key, place in wanted.items():
+        slat, slon = sums.get(key, (0.0, 0.0))
+        place.lat, place.lon = slat / place.count, slon / place.count
+        counts = stations.get(key)
+        if counts:
+            place.station_id = min(counts, key=lambda pk: (-counts[pk], pk))

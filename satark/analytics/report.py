@@ -18,7 +18,6 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.graphics.shapes import Circle as GCircle
 from reportlab.graphics.shapes import Drawing, Polygon, String
 from reportlab.graphics.shapes import Line as GLine
 from reportlab.graphics.shapes import Rect as GRect
@@ -34,7 +33,7 @@ from satark.posters.pdf import FONT, register_font
 
 from . import charts
 from .comparison import Comparison, districts_for, station_comparison, stations_for
-from .hotspots import Hotspots, hotspots
+from .hotspots import CELL_LAT, CELL_LON, Hotspots, heat_class, hotspots
 from .performance import Performance, performance
 from .scope import Filters, Period
 from .sensitivity import SensitivityCounts, sensitivity_counts
@@ -46,6 +45,7 @@ MARGIN = 28.0
 WIDTH = PAGE[0] - 2 * MARGIN
 NAVY = colors.HexColor("#0b2e6b")
 GREY = colors.HexColor("#666666")
+MAP_RANKS = 15  # the places numbered on the map: the rows of the hotspot table the report prints
 
 # Both languages always, whatever the user's language (the meeting reads both).
 HEADINGS: dict[str, tuple[str, str]] = {
@@ -171,7 +171,8 @@ def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
 
 
 def map_drawing(data: ReportData, width: float = WIDTH * 0.62, height: float = 330) -> Drawing:
-    """District boundaries, police stations and hotspot clusters, projected equirectangularly."""
+    """District boundaries, police stations and the places (grid squares, coloured by count; the biggest
+    numbered by their rank in the table), projected equirectangularly."""
     rings = [(d, ring) for d in data.districts for ring in _rings(d.boundary or {})]
     lons = [p[0] for _d, r in rings for p in r] + [s.lon for s in data.stations if s.lon is not None]
     lats = [p[1] for _d, r in rings for p in r] + [s.lat for s in data.stations if s.lat is not None]
@@ -206,14 +207,16 @@ def map_drawing(data: ReportData, width: float = WIDTH * 0.62, height: float = 3
             x, y = xy(d.hq_lon, d.hq_lat)
             drawing.add(String(x, y + 6, d.label("en"), fontName=FONT, fontSize=8, fillColor=NAVY,
                                textAnchor="middle"))
-    for point in data.hotspots.map_points():
-        x, y = xy(point["lon"], point["lat"])
-        r = 2.5 + 2.2 * math.sqrt(point["size"])
-        drawing.add(GCircle(x, y, r, fillColor=colors.Color(0.8, 0.1, 0.1, alpha=0.55), strokeColor=colors.white,
-                            strokeWidth=0.5))
-        if point["size"] >= 2:
-            drawing.add(String(x, y - 2.5, point["count"], fontName=FONT, fontSize=6.5, fillColor=colors.white,
-                               textAnchor="middle"))
+    heat = ["#f6b26b", "#e69138", "#cc4125", "#a61c00", "#5b0f00"]
+    ranked = {(p.cy, p.cx): i for i, p in enumerate(data.hotspots.repeat[:MAP_RANKS], 1)}
+    for place in reversed(data.hotspots.places):  # the biggest drawn last, on top
+        x0, y0 = xy(place.west, place.south)
+        x1, y1 = xy(place.west + CELL_LON, place.south + CELL_LAT)
+        w, h = max(1.6, x1 - x0), max(1.6, y1 - y0)
+        drawing.add(GRect(x0, y0, w, h, fillColor=colors.HexColor(heat[heat_class(place.count)]), strokeColor=None))
+    for (cy, cx), rank in ranked.items():
+        x, y = xy((cx + 0.5) * CELL_LON, (cy + 0.5) * CELL_LAT)
+        drawing.add(String(x, y + 2, str(rank), fontName=FONT, fontSize=6.5, fillColor=NAVY, textAnchor="middle"))
     return drawing
 
 
@@ -260,7 +263,7 @@ def build_pdf(data: ReportData) -> bytes:
     story.append(Spacer(0, 8))
     summary = table_flowable(data.performance.table(), lead=(260, 60))
     hot = data.hotspots.table()
-    hot.rows = hot.rows[:15]
+    hot.rows = hot.rows[:MAP_RANKS]
     story += [
         para(heading("summary"), 12, NAVY), summary, Spacer(0, 8),
         KeepTogether([para(heading("map"), 12, NAVY), map_drawing(data)]), Spacer(0, 6),

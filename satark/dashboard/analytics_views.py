@@ -122,8 +122,17 @@ def hotspot_map(request: HttpRequest) -> HttpResponse:
             for s in stations_for(user, districts).filter(active=True)
             if s.lat is not None and s.lon is not None
         ],
-        "clusters": spots.map_points(),
-        "labels": {"tips": _("tips"), "station": _("Police station"), "categories": _("Categories")},
+        "hotspots": spots.map_data(),
+        "labels": {
+            "tips": _("tips"),
+            "station": _("Police station"),
+            "categories": _("Categories"),
+            "several": _("several"),
+            "pinned": _("with a pin"),
+            "stationsLayer": _("Police stations"),
+            "placesLayer": _("Places (~300 m squares)"),
+            "ranksLayer": _("Ranks in the table"),
+        },
     }
     ctx.update({"spots": spots, "table": spots.table(), "map_data": map_data, "export": "hotspots"})
     return render(request, "dashboard/analytics/map.html", ctx)
@@ -193,7 +202,7 @@ def _export_tables(kind: str, request: HttpRequest, filters: Filters, period: Pe
         c = station_comparison(user, filters, period, language)
         return [c.table(), c.district_table(), c.circle_table()]
     if kind == "hotspots":
-        return [hotspots(user, filters, period, language).table(limit=None)]
+        return [hotspots(user, filters, period, language, detail=None).table(limit=None)]
     if kind == "periods":
         granularity = _choice(request, "granularity", GRANULARITIES)
         by = _choice(request, "by", DIMENSIONS)

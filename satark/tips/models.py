@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 
 from satark.geography.models import District, PoliceStation
 
@@ -92,6 +93,14 @@ class Tip(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["district", "created_at"])]
+        constraints = [
+            # A pin has both coordinates or none (the hotspot query relies on it: analytics.hotspots._placed).
+            models.CheckConstraint(
+                condition=Q(location_lat__isnull=True, location_lon__isnull=True)
+                | Q(location_lat__isnull=False, location_lon__isnull=False),
+                name="tip_pin_complete",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference

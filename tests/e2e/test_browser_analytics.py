@@ -1,5 +1,5 @@
-"""The hotspot map in headless Chromium: district boundaries, police stations and tip clusters drawn by the
-vendored Leaflet, under the real Content-Security-Policy, with no request leaving 127.0.0.1."""
+"""The hotspot map in headless Chromium: district boundaries, police stations and the places (~300 m grid
+squares, painted on canvas) drawn by the vendored Leaflet, under the real Content-Security-Policy, with no request leaving 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def dig_session(live_server: Any) -> str:
     return session
 
 
-def test_map_draws_boundaries_stations_and_clusters_offline(
+def test_map_draws_boundaries_stations_and_places_offline(
     live_server: Any, dig_session: str, browser: Any, tmp_path: Any
 ) -> None:
     from playwright.sync_api import expect
@@ -77,15 +77,29 @@ def test_map_draws_boundaries_stations_and_clusters_offline(
     expect(holder).to_have_attribute("data-ready", "1")
     assert holder.get_attribute("data-districts") == "3"
     assert holder.get_attribute("data-stations") == "75"
-    assert holder.get_attribute("data-clusters") == "3"
-    # What is on screen, not only what the script counted: SVG paths Leaflet drew in the map pane.
+    assert holder.get_attribute("data-places") == "3"  # the 3 pins' square, the station, the lone pin
+    assert holder.get_attribute("data-ranked") == "1"  # one place with two or more tips
+    # What is on screen, not only what the script counted: SVG paths Leaflet drew in the map pane...
     assert page.locator("#hotspot-map path.district").count() >= 3  # a MultiPolygon may draw more than one
     assert page.locator("#hotspot-map path.station").count() == 75
-    assert page.locator("#hotspot-map path.cluster").count() == 3
     box = page.locator("#hotspot-map path.district").first.bounding_box()
     assert box is not None and box["width"] > 50 and box["height"] > 50
-    page.locator("#hotspot-map path.cluster").first.hover()
-    expect(page.locator(".leaflet-tooltip")).to_contain_text("tips")
+    # ...and the squares' colour on the canvas tiles (the heat colours are opaque-ish oranges and reds)
+    painted = page.evaluate("""() => Array.from(document.querySelectorAll('.leaflet-pane canvas')).reduce((sum, c) => {
+        const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < px.length; i += 4) { if (px[i] > 0) { n++; } }
+        return sum + n; }, 0)""")
+    assert painted >= 3 * 4  # three squares of at least 2 x 2 pixels at the range's zoom
+    rank = page.locator("#hotspot-map .place-rank")
+    expect(rank).to_have_count(1)
+    expect(rank).to_have_text("1")
+    place = rank.bounding_box()
+    assert place is not None
+    page.mouse.click(place["x"] + place["width"] / 2, place["y"] + place["height"] / 2)  # the square under it
+    popup = page.locator(".place-popup .leaflet-popup-content")
+    expect(popup).to_contain_text("#1")
+    expect(popup).to_contain_text("3 tips")
+    expect(popup).to_contain_text("Gambling/betting")
     page.screenshot(path=str(tmp_path / "hotspot-map.png"), full_page=True)
 
     assert any("/static/vendor/leaflet-1.9.4/leaflet.js" in url for url in requested)

@@ -388,10 +388,10 @@ def test_tour_of_the_dashboard_in_a_real_browser(product: Running, browser: Any)
     for name in pages:
         tour.goto(reverse(name) + "?period=month")
         expect(page.locator(MAIN_ELEMENT[name]).first).to_be_visible()
-        if name == "analytics-map":  # drawn by the vendored Leaflet: boundaries, stations, clusters
+        if name == "analytics-map":  # drawn by the vendored Leaflet: boundaries, stations, places
             assert page.locator("#hotspot-map path.district").count() >= 1
             assert page.locator("#hotspot-map path.station").count() >= 1
-            assert int(page.locator("#hotspot-map").get_attribute("data-clusters") or 0) >= 1  # our tip's place
+            assert int(page.locator("#hotspot-map").get_attribute("data-places") or 0) >= 1  # our tip's place
         tour.shoot(name)
 
     # Downloads through the browser: CSV, XLSX, the PDF review report.

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from satark.analytics import comparison as cmp
-from satark.analytics.hotspots import Point, cluster_points, haversine_m, hotspots
+from satark.analytics.hotspots import CELL_LAT, CELL_LON, cell_of, heat_class, hotspots
 from satark.analytics.performance import performance
 from satark.analytics.scope import COARSE, Filters, Period, period_from, preset_period, report_period, tips_for
 from satark.analytics.sensitivity import sensitivity_counts, tip_table
@@ -130,40 +130,56 @@ def test_dig_office_sees_all_districts_with_small_station_cells_coarsened(world:
 # ---- hotspots ----------------------------------------------------------------------------------
 
 
-def test_haversine_and_radius_clustering() -> None:
-    assert haversine_m(25.0, 83.0, 25.0, 83.0) == 0
-    assert 1105 < haversine_m(25.0, 83.0, 25.01, 83.0) < 1115  # 0.01 degree of latitude ~ 1.11 km
-    base = (25.58, 83.57)
-    near = [Point(base[0] + k * 0.0005, base[1], True, 1, None, "gambling") for k in range(3)]  # 0, 55, 111 m
-    far = [Point(base[0] + 0.01, base[1], True, 1, None, "gambling")]  # ~1.1 km
-    clusters = cluster_points(near + far)
-    assert [c.count for c in clusters] == [3, 1]
-    assert clusters == cluster_points(list(reversed(near + far)))  # deterministic whatever the order
+def test_grid_squares_and_heat_classes() -> None:
+    assert 0.0026 < CELL_LAT < 0.0028  # 300 m of latitude
+    assert 0.0029 < CELL_LON < 0.0031  # 300 m of longitude at 26 degrees north
+    cy, cx = cell_of(25.58, 83.57)
+    assert cy * CELL_LAT <= 25.58 < (cy + 1) * CELL_LAT and cx * CELL_LON <= 83.57 < (cx + 1) * CELL_LON
+    assert cell_of(25.58 + CELL_LAT, 83.57) == (cy + 1, cx)  # one square north
+    assert [heat_class(n) for n in (1, 2, 3, 5, 6, 10, 11, 25, 26, 400)] == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
 
 
 def test_hotspots_use_the_pin_else_the_station(world: dict[str, Any]) -> None:
     a = station("ghazipur", 0)
-    pin = (25.5801, 83.5701)
-    for k in range(3):
-        make("ghazipur", "gambling", pin=(pin[0] + k * 0.0004, pin[1]), when=at(D0))
+    cy, cx = cell_of(25.5801, 83.5701)
+    centre = ((cy + 0.5) * CELL_LAT, (cx + 0.5) * CELL_LON)
+    for k in (-1, 0, 1):  # ~44 m apart, all inside one square
+        make("ghazipur", "gambling", pin=(centre[0] + k * 0.0004, centre[1]), when=at(D0))
+    make("ghazipur", "gambling", pin=(centre[0] + CELL_LAT, centre[1]), when=at(D0))  # the square to the north
     make("ghazipur", "drugs_liquor", station_=a, when=at(D0))  # no pin: at the station
     make("ghazipur", "drugs_liquor", station_=a, when=at(D0 + timedelta(days=1)))
     make("ghazipur", "other", when=at(D0))  # neither: unplaced
-    make("ghazipur", "gambling", pin=pin, when=at(BEFORE.start))  # outside the period
+    make("ghazipur", "gambling", pin=centre, when=at(BEFORE.start))  # outside the period
     spots = hotspots(world["gzp"], Filters(), PERIOD)
-    assert spots.total == 6 and spots.unplaced == 1
-    assert [(c.count, c.pinned) for c in spots.clusters] == [(3, 3), (2, 0)]
-    station_cluster = spots.clusters[1]
+    assert spots.total == 7 and spots.unplaced == 1
+    assert [(p.count, p.pinned) for p in spots.places] == [(3, 3), (2, 0), (1, 1)]
+    assert (spots.places[0].cy, spots.places[0].cx) == (cy, cx)
+    assert (spots.places[2].cy, spots.places[2].cx) == (cy + 1, cx)
+    at_station = spots.places[1]
     assert a.lat is not None and a.lon is not None
-    assert (round(station_cluster.lat, 5), round(station_cluster.lon, 5)) == (round(a.lat, 5), round(a.lon, 5))
+    assert (round(at_station.lat, 5), round(at_station.lon, 5)) == (round(a.lat, 5), round(a.lon, 5))
+    assert spots.station_names[at_station.station_id or 0] == a.label("en")
     table = spots.table()
-    assert [r[1].text for r in table.rows] == ["3", "2"]
-    # the DIG office sees the 2-tip place coarsened, on the map as in the table, with a size that hides it
+    assert [r[1].text for r in table.rows] == ["3", "2"]  # the single tip is a place but not a repeat one
+    assert table.rows[0][4].text == "Gambling/betting 3"
+    assert round(float(table.rows[0][5].text), 4) == round(centre[0], 4)  # the tips' mean position
+    # the map gets squares, never pins: row, column, count, colour class, pinned, station, category, rank
+    cells = spots.map_data()["cells"]
+    assert [(c[0], c[1], c[2], c[4], c[7]) for c in cells] == [
+        (cy, cx, "3", 1, 1), (at_station.cy, at_station.cx, "2", 0, 2), (cy + 1, cx, "1", 1, 0)]
+    # the DIG office sees the small places coarsened, with a colour that does not tell 1 from 2, and the
+    # coarsened row placed at its square's centre rather than at its tips' mean position
     dig = hotspots(world["dig"], Filters(), PERIOD)
-    assert [p["count"] for p in dig.map_points()] == ["3", COARSE]
-    assert dig.map_points()[1]["size"] == 2
-    assert [r[1].text for r in dig.table().rows] == ["3", COARSE]
-    # filtered by category
+    assert [c[2] for c in dig.map_data()["cells"]] == ["3", COARSE, COARSE]
+    assert {c[3] for c in dig.map_data()["cells"][1:]} == {0}
+    rows = dig.table().rows
+    assert [r[1].text for r in rows] == ["3", COARSE]
+    assert rows[1][4].text == "Drugs/liquor/hookah"  # categories without counts
+    assert (float(rows[1][5].text), float(rows[1][6].text)) == (
+        round((at_station.cy + 0.5) * CELL_LAT, 4), round((at_station.cx + 0.5) * CELL_LON, 4))
+    # filtered by category: a square's count under a filter never exceeds its count without
+    only_gambling = hotspots(world["gzp"], Filters(category="gambling"), PERIOD)
+    assert [(p.cy, p.cx, p.count) for p in only_gambling.places] == [(cy, cx, 3), (cy + 1, cx, 1)]
     assert hotspots(world["gzp"], Filters(category="drugs_liquor"), PERIOD).total == 2
 
 

@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 
 from satark.analytics import comparison as cmp
 from satark.analytics.demodata import DEMO_ACTOR, HILLS, RIVER, TOWN, Options, clear, demo_tips, generate
-from satark.analytics.hotspots import hotspots
+from satark.analytics.hotspots import cell_of, hotspots
 from satark.analytics.performance import performance
 from satark.analytics.scope import Filters, Period
 from satark.analytics.series import series
@@ -229,11 +229,37 @@ def test_weekly_series_matches_plain_counts(world: dict[str, Any], who: str) -> 
 def test_hotspots_on_generated_data(world: dict[str, Any]) -> None:
     run()
     period = Period(date(2026, 3, 17), date(2026, 6, 16))
-    h = hotspots(world["dig"], Filters(), period)
+    h = hotspots(world["dig"], Filters(), period, detail=None)
     in_period = [t for t in demo_tips().select_related("station")
                  if period.start <= t.created_at.astimezone(IST).date() < period.end]
     assert h.total == len(in_period)
     assert h.unplaced == sum(1 for t in in_period if t.location_lat is None and t.station is None)
-    assert sum(c.count for c in h.clusters) == h.total - h.unplaced
-    assert sum(c.pinned for c in h.clusters) == sum(1 for t in in_period if t.location_lat is not None)
+    # every square's count, pinned count and category breakdown, computed here from the rows
+    expected: Counter[tuple[int, int]] = Counter()
+    pinned: Counter[tuple[int, int]] = Counter()
+    by_category: dict[tuple[int, int], Counter[int]] = {}
+    by_station: dict[tuple[int, int], Counter[int]] = {}
+    for t in in_period:
+        if t.location_lat is not None and t.location_lon is not None:
+            key = cell_of(t.location_lat, t.location_lon)
+            pinned[key] += 1
+        elif t.station is not None and t.station.lat is not None and t.station.lon is not None:
+            key = cell_of(t.station.lat, t.station.lon)
+        else:
+            continue
+        expected[key] += 1
+        by_category.setdefault(key, Counter())[t.category_id] += 1
+        if t.station_id is not None:
+            by_station.setdefault(key, Counter())[t.station_id] += 1
+    assert {(p.cy, p.cx): p.count for p in h.places} == dict(expected)
+    assert {(p.cy, p.cx): p.pinned for p in h.places if p.pinned} == dict(pinned)
+    several = 0
+    for p in h.repeat:
+        assert dict(h.categories(p)) == dict(by_category[(p.cy, p.cx)])
+        named = by_station.get((p.cy, p.cx), Counter())
+        top = max(named.values(), default=0)
+        assert p.station_id == min((s for s, n in named.items() if n == top), default=None)  # the most named
+        several += len(named) > 1
+    assert several >= 5  # squares whose tips name more than one station were resolved above
+    assert [p.count for p in h.places] == sorted(expected.values(), reverse=True)
     assert len(h.repeat) >= 20  # the repeat places and the stations' own coordinates

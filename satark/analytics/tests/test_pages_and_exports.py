@@ -79,7 +79,7 @@ def test_the_sp_office_sees_only_its_district_and_exact_small_counts(world: dict
     data = map_data(client.get("/dashboard/analytics/map/").content.decode())
     assert [feat["properties"]["code"] for feat in data["districts"]["features"]] == ["ghazipur"]
     assert len(data["stations"]) == 28
-    assert sorted(c["count"] for c in data["clusters"]) == ["1", "4"]  # the 4 pins, the arms tip at its station
+    assert sorted(c[2] for c in data["hotspots"]["cells"]) == ["1", "4"]  # the 4 pins, the arms tip at its station
     assert data["tiles"] == ""  # no tile server configured: nothing leaves the LAN
 
 
@@ -90,9 +90,9 @@ def test_the_dig_office_sees_every_district_with_small_station_cells_coarsened(w
     assert "&lt;3" in html
     data = map_data(client.get("/dashboard/analytics/map/").content.decode())
     assert len(data["districts"]["features"]) == 3 and len(data["stations"]) == 75
-    assert sorted(c["count"] for c in data["clusters"]) == ["4", "<3", "<3"]
+    assert sorted(c[2] for c in data["hotspots"]["cells"]) == ["4", "<3", "<3"]
     filtered = map_data(client.get("/dashboard/analytics/map/?category=gambling&period=week").content.decode())
-    assert [c["count"] for c in filtered["clusters"]] == ["4"]
+    assert [c[2] for c in filtered["hotspots"]["cells"]] == ["4"]
 
 
 def test_period_page_draws_an_svg_chart(world: dict[str, Any]) -> None:

@@ -1,13 +1,16 @@
-/* The hotspot map: district boundaries, police stations and tip clusters from the page's JSON
-   (json_script "map-data"). Tiles only when the server configured a tile URL (SATARK_MAP_TILE_URL):
-   on a police LAN with no internet the map still draws everything it needs. */
+/* The hotspot map: district boundaries, police stations and the places (~300 m squares of a fixed grid)
+   from the page's JSON (json_script "map-data"). Squares are painted on canvas tiles, so tens of thousands
+   of them stay cheap to draw; clicking a square opens its counts. The biggest places carry their rank from
+   the table below the map. Tiles only when the server configured a tile URL (SATARK_MAP_TILE_URL): on a
+   police LAN with no internet the map still draws everything it needs. */
 (function () {
   "use strict";
   var holder = document.getElementById("hotspot-map");
   var source = document.getElementById("map-data");
   if (!holder || !source || typeof L === "undefined") { return; }
   var data = JSON.parse(source.textContent);
-  var map = L.map(holder, { preferCanvas: false, attributionControl: !!data.tiles, zoomSnap: 0.25 });
+  var spots = data.hotspots;
+  var map = L.map(holder, { attributionControl: !!data.tiles, zoomSnap: 0.25 });
   if (data.tiles) {
     L.tileLayer(data.tiles, { attribution: data.attribution || "", maxZoom: 18 }).addTo(map);
   }
@@ -20,23 +23,105 @@
     L.circleMarker([s.lat, s.lon], { className: "station", radius: 3, color: "#555", weight: 1, fillColor: "#fff", fillOpacity: 1 })
       .bindTooltip(s.name).addTo(stations);
   });
-  var clusters = L.layerGroup().addTo(map);
-  data.clusters.forEach(function (c) {
-    var radius = 6 + 4 * Math.sqrt(c.size);
-    var text = c.count + " " + data.labels.tips + (c.station ? " · " + data.labels.station + ": " + c.station : "") +
-      (c.categories ? " · " + c.categories : "");
-    L.circleMarker([c.lat, c.lon], { className: "cluster", radius: radius, color: "#fff", weight: 1, fillColor: "#c62828", fillOpacity: 0.7 })
-      .bindTooltip(text).addTo(clusters);
-    var label = document.createElement("span");
-    label.textContent = c.count;  /* text, never HTML: a coarsened count reads "<3" */
-    L.marker([c.lat, c.lon], { icon: L.divIcon({ className: "cluster-count", html: label, iconSize: [28, 14] }), interactive: false })
-      .addTo(clusters);
+
+  /* [row, column, count shown, colour class, pinned, station index, category index (-2 several), rank];
+     a square's south edge is row * dLat and its west edge column * dLon (the server's own arithmetic). */
+  var dLat = spots.cell[0], dLon = spots.cell[1];
+  var COLOURS = ["#f6b26b", "#e69138", "#cc4125", "#a61c00", "#5b0f00"];
+  var byKey = {};
+  spots.cells.forEach(function (c) {
+    byKey[c[0] + ":" + c[1]] = c;
   });
+
+  var Squares = L.GridLayer.extend({
+    createTile: function (coords) {
+      var tile = document.createElement("canvas");
+      var size = this.getTileSize();
+      tile.width = size.x;
+      tile.height = size.y;
+      var ctx = tile.getContext("2d");
+      var origin = coords.scaleBy(size);
+      var nw = map.unproject(origin, coords.z);
+      var se = map.unproject(origin.add(size), coords.z);
+      spots.cells.forEach(function (c) {
+        var s = c[0] * dLat, w = c[1] * dLon, n = s + dLat, e = w + dLon;
+        if (n < se.lat || s > nw.lat || e < nw.lng || w > se.lng) { return; }
+        var a = map.project([n, w], coords.z).subtract(origin);
+        var b = map.project([s, e], coords.z).subtract(origin);
+        var wpx = Math.max(2, b.x - a.x), hpx = Math.max(2, b.y - a.y);
+        ctx.fillStyle = COLOURS[c[3]];
+        ctx.globalAlpha = 0.8;
+        ctx.fillRect(a.x, a.y, wpx, hpx);
+      });
+      return tile;
+    }
+  });
+  map.createPane("places").style.zIndex = 450;  /* above the district fill, below the markers */
+  var squares = new Squares({ pane: "places" }).addTo(map);
+
+  var ranks = L.layerGroup().addTo(map);
+  spots.cells.forEach(function (c) {
+    if (!c[7]) { return; }
+    var label = document.createElement("span");
+    label.textContent = String(c[7]);  /* text, never HTML */
+    L.marker([(c[0] + 0.5) * dLat, (c[1] + 0.5) * dLon], {
+      icon: L.divIcon({ className: "place-rank", html: label, iconSize: [22, 14] }), interactive: false
+    }).addTo(ranks);
+  });
+
+  function describe(c) {
+    var parts = [c[2] + " " + data.labels.tips];
+    if (c[7]) { parts.unshift("#" + c[7]); }
+    parts.push(data.labels.station + ": " + (c[5] >= 0 ? spots.stationNames[c[5]] : data.labels.several));
+    parts.push(data.labels.categories + ": " + (c[6] >= 0 ? spots.categoryNames[c[6]] : data.labels.several));
+    if (c[4]) { parts.push(data.labels.pinned); }
+    return parts;
+  }
+  var popup = L.popup({ className: "place-popup" });
+  /* The square clicked, or at a zoom where squares are a pixel or two wide the nearest one within
+     TOUCH pixels, so a finger or a mouse can still pick it. */
+  var TOUCH = 10;
+  function placeAt(latlng) {
+    var cy = Math.floor(latlng.lat / dLat), cx = Math.floor(latlng.lng / dLon);
+    if (byKey[cy + ":" + cx]) { return byKey[cy + ":" + cx]; }
+    var here = map.latLngToContainerPoint(latlng);
+    var reach = map.containerPointToLatLng(here.add([TOUCH, TOUCH]));
+    var ry = Math.min(25, Math.ceil(Math.abs(reach.lat - latlng.lat) / dLat));
+    var rx = Math.min(25, Math.ceil(Math.abs(reach.lng - latlng.lng) / dLon));
+    var best = null, bestD = TOUCH + 1;
+    for (var dy = -ry; dy <= ry; dy++) {
+      for (var dx = -rx; dx <= rx; dx++) {
+        var c = byKey[(cy + dy) + ":" + (cx + dx)];
+        if (!c) { continue; }
+        var d = here.distanceTo(map.latLngToContainerPoint([(c[0] + 0.5) * dLat, (c[1] + 0.5) * dLon]));
+        if (d < bestD) { best = c; bestD = d; }
+      }
+    }
+    return best;
+  }
+  var popup = L.popup({ className: "place-popup" });
+  map.on("click", function (ev) {
+    var c = placeAt(ev.latlng);
+    if (!c) { return; }
+    var box = document.createElement("div");
+    describe(c).forEach(function (line) {
+      var row = document.createElement("div");
+      row.textContent = line;  /* names are data: text, never HTML */
+      box.appendChild(row);
+    });
+    popup.setLatLng([(c[0] + 0.5) * dLat, (c[1] + 0.5) * dLon]).setContent(box).openOn(map);
+  });
+
   var bounds = boundaries.getBounds();
   if (bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10] }); } else { map.setView([25.6, 83.2], 8); }
-  L.control.layers(null, { "Police stations": stations, "Tips": clusters }, { collapsed: true }).addTo(map);
+  var overlays = {};
+  overlays[data.labels.stationsLayer] = stations;
+  overlays[data.labels.placesLayer] = squares;
+  overlays[data.labels.ranksLayer] = ranks;
+  L.control.layers(null, overlays, { collapsed: true }).addTo(map);
   holder.setAttribute("data-districts", String(data.districts.features.length));
   holder.setAttribute("data-stations", String(data.stations.length));
-  holder.setAttribute("data-clusters", String(data.clusters.length));
+  holder.setAttribute("data-places", String(spots.cells.length));
+  holder.setAttribute("data-ranked", String(ranks.getLayers().length));
   holder.setAttribute("data-ready", "1");
 })();
