@@ -5,6 +5,8 @@ or its .mo is missing or stale. Importable without Django settings."""
 
 from __future__ import annotations
 
+import ast
+import re
 import sys
 from pathlib import Path
 
@@ -44,6 +46,30 @@ def compile_all(root: Path = SATARK) -> list[Path]:
             mo_path.write_bytes(data)
             written.append(mo_path)
     return written
+
+
+TRANSLATE = re.compile(r'{%\s*translate\s+(["\'])(.*?)\1')
+BLOCK = re.compile(r"{%\s*blocktranslate[^%]*%}(.*?){%\s*endblocktranslate\s*%}", re.S)
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "gettext_noop"}
+
+
+def used_strings(paths: list[Path]) -> set[str]:
+    """The msgids of {% translate %}, {% blocktranslate %} (variables as %(name)s) and of gettext calls on a
+    literal (``_``, ``gettext``, ``gettext_lazy``, ``gettext_noop``; adjacent literals joined, as Python
+    joins them) in templates and Python files: a pure-Python stand-in for makemessages' extraction."""
+    used: set[str] = set()
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".html":
+            used |= {m[1] for m in TRANSLATE.findall(text)}
+            used |= {re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", body) for body in BLOCK.findall(text)}
+        else:
+            for node in ast.walk(ast.parse(text, filename=str(path))):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in GETTEXT_NAMES
+                        and node.args and isinstance(node.args[0], ast.Constant)
+                        and isinstance(node.args[0].value, str)):
+                    used.add(node.args[0].value)
+    return used
 
 
 def main(argv: list[str]) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import polib
@@ -54,19 +53,10 @@ def test_the_catalogue_has_every_string_of_the_templates_and_code() -> None:
     """A pure-Python extraction of {% translate %}, {% blocktranslate %} and gettext calls, so a string added
     without updating the catalogue (manage.py makemessages) fails here."""
     ids = {entry.msgid for entry in polib.pofile(str(PO))}
-    used: set[str] = set()
-    for path in DASHBOARD.rglob("*.html"):
-        if any(part in str(path) for part in OTHERS):
-            continue
-        text = path.read_text(encoding="utf-8")
-        used |= {m[1] for m in re.findall(r'{%\s*translate\s+(["\'])(.*?)\1', text)}
-        for body in re.findall(r"{%\s*blocktranslate[^%]*%}(.*?){%\s*endblocktranslate\s*%}", text, re.S):
-            used.add(re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", body))
-    for path in list(DASHBOARD.rglob("*.py")) + list(DASHBOARD.parent.joinpath("people").glob("access.py")):
-        if "tests" in path.parts or any(part in str(path) for part in OTHERS):
-            continue
-        text = path.read_text(encoding="utf-8")
-        used |= {m[1] for m in re.findall(r'\b_\(\s*(["\'])(.*?)(?<!\\)\1\s*[\),%]', text)}
+    paths = [p for p in DASHBOARD.rglob("*.html") if not any(part in str(p) for part in OTHERS)]
+    paths += [p for p in [*DASHBOARD.rglob("*.py"), DASHBOARD.parent / "people" / "access.py"]
+              if "tests" not in p.parts and not any(part in str(p) for part in OTHERS)]
+    used = catalogues.used_strings(paths)
     missing = sorted(used - ids)
     assert missing == [], f"not in {PO.relative_to(DASHBOARD.parent.parent)}: {missing}"
     assert len(used) > 150
