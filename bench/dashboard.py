@@ -226,18 +226,22 @@ def sql_series(user: Any) -> Callable[[], Any]:
 
 
 def sql_hotspots(user: Any) -> Callable[[], Any]:
-    """Not the product's greedy 300 m clustering (that is not expressible as one SQL statement), but the
-    nearest SQL-only equivalent: each tip at its pin, else its station, counted on a ~300 m grid."""
+    """The product's main grouped query written by hand: each tip at its pin, else its station, counted per
+    ~300 m square of the same grid, with pins, district and the range of stations and categories. (The
+    product adds a second query for the listed places' detail, the map's arrays and the table.)"""
+    from satark.analytics.hotspots import CELL_LAT, CELL_LON
+
     where, params = _district_sql(user)
 
     def run() -> Any:
         start, end = _bounds("quarter")
         return _sql(
-            f"""SELECT floor(COALESCE(t.location_lat, s.lat) / 0.0027), floor(COALESCE(t.location_lon, s.lon) / 0.003),
-                       count(*), count(t.location_lat), min(t.district_id), min(t.station_id)
+            f"""SELECT floor(COALESCE(t.location_lat, s.lat) / {CELL_LAT!r})::integer,
+                       floor(COALESCE(t.location_lon, s.lon) / {CELL_LON!r})::integer,
+                       count(*), count(t.location_lat), min(t.district_id), min(t.station_id), max(t.station_id),
+                       min(t.category_id), max(t.category_id)
             FROM tips_tip t LEFT JOIN geography_policestation s ON s.id = t.station_id
             WHERE {where} AND t.created_at >= %s AND t.created_at < %s
-              AND COALESCE(t.location_lat, s.lat) IS NOT NULL
             GROUP BY 1, 2""",
             [*params, start, end],
         )
