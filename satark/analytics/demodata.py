@@ -395,15 +395,18 @@ def _tip(rng: random.Random, *, prefix: str, number: int, station: PoliceStation
     unrouted = rng.random() < 0.003 and not routed  # a partial tip whose reporter never said where
     no_station = rng.random() < 0.04 and not (unrouted or routed)  # a district but no station named
     urgent = rng.random() < (0.08 if code in ("serious_crime", "illegal_arms") else 0.005)
-    sensitivity, reason = "normal", "category and answers: nothing sensitive (demo data)"
+    sensitivity, why = "normal", ["nothing", {}]
     if urgent or answers.get("minors_involved") == "yes":
-        sensitivity, reason = "critical", "urgent words or children involved (demo data)"
+        sensitivity, why = "critical", ["urgent", {}] if urgent else ["children", {}]
     elif code == "trafficking" and rng.random() < 0.1:
-        sensitivity, reason = "restricted", "explicit media (demo data)"
-    elif code in HIGH_CATEGORIES or answers.get("cow_activity") == "transport" or answers.get("crime_type") in (
-        "murder", "kidnapping"
-    ):
-        sensitivity, reason = "high", f"category {code} (demo data)"
+        sensitivity, why = "restricted", ["explicit", {"n": 1}]
+    elif code in HIGH_CATEGORIES:
+        sensitivity, why = "high", ["category", {"category": code.replace("_", " ")}]
+    elif answers.get("cow_activity") == "transport":
+        sensitivity, why = "high", ["cattle_transport", {}]
+    elif answers.get("crime_type") in ("murder", "kidnapping"):
+        sensitivity, why = "high", ["murder_kidnapping", {}]
+    reasons = [why, ["demo", {}]]  # the page says the tip is generated
     name = station.label(lang)
     what = category.label(lang)
     reporter = reporters[min(len(reporters) - 1, int(len(reporters) * rng.random() ** 2.5))]
@@ -427,11 +430,13 @@ def _tip(rng: random.Random, *, prefix: str, number: int, station: PoliceStation
         "status": Tip.Status.NEW.value,
         "outcome": "",
         "sensitivity": sensitivity,
-        "sensitivity_reason": reason,
+        "sensitivity_reasons": reasons,
         "media_classified": True,
         "questionnaire": "tip.v2",
         "created_at": created,
         "status_changed_at": created,
+        "first_assigned_at": None,
+        "first_reported_at": None,
     }
 
 
@@ -447,6 +452,9 @@ def _case_loop(rng: random.Random, tip: dict[str, Any], *, category: Category, o
             return False
         chain.add(at, f"tip.{action}", ref, {"from": tip["status"], "to": status, "reason": "", **details})
         tip["status"], tip["status_changed_at"] = status, at
+        first = {"assign": "first_assigned_at", "report": "first_reported_at"}.get(action)
+        if first and tip[first] is None:
+            tip[first] = at
         return True
 
     if tip["district_id"] is None:

@@ -1,6 +1,7 @@
 """How tips are handled: tip-to-action conversion, time to assign, time to the first action-taken report
-(both from the audit trail: the first ``tip.assign`` and the first ``tip.report`` event of each tip) and
-overdue tips by office (``tips.deadlines.overdue_filter``, the current backlog whatever the period)."""
+(``Tip.first_assigned_at`` and ``Tip.first_reported_at``, set by the lifecycle when the first ``tip.assign`` and
+``tip.report`` are recorded, and backfilled from the audit log by tips migration 0010) and overdue tips by
+office (``tips.deadlines.overdue_filter``, the current backlog whatever the period)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satark.audit.models import AuditEvent
 from satark.tips.deadlines import WAITING_FOR_ASSIGNMENT, WAITING_FOR_REPORT, overdue_filter
 from satark.tips.models import Tip
 
 from .comparison import districts_for, lang_of
 from .scope import Filters, Period, tips_for
 from .table import Table, num, text
-
-
-def _first(action: str) -> Subquery:
-    events = AuditEvent.objects.filter(object_type="tip", object_id=OuterRef("reference"), action=action)
-    return Subquery(events.order_by().values("object_id").annotate(first=Min("created_at")).values("first")[:1])
 
 
 @dataclass(frozen=True)
@@ -93,15 +88,16 @@ def performance(user: Any, filters: Filters, period: Period, now: datetime | Non
         closed=Count("id", filter=Q(status=Tip.Status.CLOSED)),
         action_taken=Count("id", filter=Q(status=Tip.Status.CLOSED, outcome=Tip.Outcome.ACTION_TAKEN)),
     )
-    timed = qs.order_by().annotate(assigned_at=_first("tip.assign"), reported_at=_first("tip.report")).filter(
-        assigned_at__isnull=False
-    ).values_list("created_at", "assigned_at", "reported_at")
+    timed = qs.order_by().filter(first_assigned_at__isnull=False).values_list(
+        ExpressionWrapper(F("first_assigned_at") - F("created_at"), output_field=DurationField()),
+        ExpressionWrapper(F("first_reported_at") - F("first_assigned_at"), output_field=DurationField()),
+    )
     to_assign: list[float] = []
     to_report: list[float] = []
-    for created, assigned, reported in timed:
-        to_assign.append(max(0.0, (assigned - created).total_seconds()))
-        if reported is not None:
-            to_report.append(max(0.0, (reported - assigned).total_seconds()))
+    for assigning, reporting in timed:
+        to_assign.append(max(0.0, assigning.total_seconds()))
+        if reporting is not None:
+            to_report.append(max(0.0, reporting.total_seconds()))
     overdue_rows = (
         overdue_filter(tips_for(user, filters), now)
         .order_by()

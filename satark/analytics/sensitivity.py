@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satark.tips.models import Sensitivity, Tip
+from satark.tips.reasons import describe
 
 from .comparison import districts_for, label, lang_of
 from .scope import Filters, Period, tips_for
@@ -22,13 +23,8 @@ LIST_LIMIT = 500
 
 
 def sensitivity_label(value: str) -> str:
-    names = {
-        Sensitivity.CRITICAL: _("Critical"),
-        Sensitivity.HIGH: _("High"),
-        Sensitivity.NORMAL: _("Normal"),
-        Sensitivity.RESTRICTED: _("Restricted viewing"),
-    }
-    return str(names.get(value, value))  # type: ignore[call-overload]
+    """The class's name in the active language (the model's translated choice label)."""
+    return str(dict(Sensitivity.choices).get(value, value))
 
 
 @dataclass
@@ -85,7 +81,7 @@ def tip_table(user: Any, filters: Filters, period: Period, *, language: str | No
             text(tip.get_status_display()),
             text(tip.get_outcome_display() if tip.outcome else ""),
             text(sensitivity_label(tip.sensitivity)),
-            text(tip.sensitivity_reason),
+            text(describe(tip.sensitivity_reasons)),
             text(_("yes") if tip.urgent else ""),
             text(_("yes") if tip.police_involved else ""),
         ])

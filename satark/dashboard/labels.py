@@ -1,28 +1,15 @@
-"""Translated labels for values the models store (the models' own labels are English-only)."""
+"""Translated labels for values the models store."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-STATUS_LABELS = {
-    "new": _("New"),
-    "assigned": _("Assigned to an officer"),
-    "accepted": _("Accepted by the officer"),
-    "action_reported": _("Action reported"),
-    "closed": _("Closed"),
-}
-OUTCOME_LABELS = {
-    "action_taken": _("Action taken"),
-    "no_substance": _("No substance found"),
-    "duplicate": _("Duplicate"),
-    "transferred": _("Transferred"),
-}
-SENSITIVITY_LABELS = {
-    "critical": _("Critical"),
-    "high": _("High"),
-    "normal": _("Normal"),
-    "restricted": _("Restricted viewing"),
-}
+from satark.tips.models import Sensitivity, Tip
+
+# The models' own translated choice labels: one source for the inbox, the forms and the exports.
+STATUS_LABELS = dict(Tip.Status.choices)
+OUTCOME_LABELS = dict(Tip.Outcome.choices)
+SENSITIVITY_LABELS = dict(Sensitivity.choices)
 ROLE_LABELS = {
     "dig_office": _("DIG office"),
     "sp_office": _("SP office"),

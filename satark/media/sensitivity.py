@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from satark.tips.models import Sensitivity, Tip
+from satark.tips.reasons import Reason, describe, reason
 
 from .models import MediaAsset
 
@@ -27,11 +28,11 @@ HIGH_CATEGORIES = {
     "serious_crime": "serious crime",
     "forced_conversion": "forced conversion",
 }
-# (answer key, answer values) -> (class, reason): what the reporter said.
+# (answer key, answer values) -> (class, reason code in tips.reasons): what the reporter said.
 ANSWER_RULES: list[tuple[str, frozenset[str], str, str]] = [
-    ("minors_involved", frozenset({"yes"}), Sensitivity.CRITICAL, "reporter says children are involved"),
-    ("crime_type", frozenset({"murder", "kidnapping"}), Sensitivity.HIGH, "about a murder or kidnapping"),
-    ("cow_activity", frozenset({"transport"}), Sensitivity.HIGH, "cattle being transported (time-critical)"),
+    ("minors_involved", frozenset({"yes"}), Sensitivity.CRITICAL, "children"),
+    ("crime_type", frozenset({"murder", "kidnapping"}), Sensitivity.HIGH, "murder_kidnapping"),
+    ("cow_activity", frozenset({"transport"}), Sensitivity.HIGH, "cattle_transport"),
 ]
 # Words in the reporter's own text that mean violence or danger now (Hindi, romanised Hindi, English).
 # The conversation's urgent words already set `urgent`; these catch the same in a description.
@@ -83,8 +84,13 @@ class MediaFacts:
 @dataclass(frozen=True)
 class Assessment:
     sensitivity: str
-    reason: str
+    reasons: tuple[Reason, ...]  # codes and values (tips.reasons), put into words when shown
     media_classified: bool
+
+    @property
+    def reason(self) -> str:
+        """The reasons in English (logs, tests); the dashboard shows them in the reader's language."""
+        return describe(self.reasons, translate=False)
 
 
 def _score(signals: Mapping[str, Any], name: str) -> float:
@@ -110,28 +116,28 @@ def assess(
     classifiers_installed: bool = True,
 ) -> Assessment:
     level = Sensitivity.NORMAL
-    reasons: list[str] = []
+    reasons: list[Reason] = []
 
-    def raise_to(new: str, reason: str) -> None:
+    def raise_to(new: str, why: Reason) -> None:
         nonlocal level
         if _RANK[Sensitivity(new)] > _RANK[Sensitivity(level)]:
             level = Sensitivity(new)
-        if reason not in reasons:
-            reasons.append(reason)
+        if why not in reasons:
+            reasons.append(why)
 
     if urgent:
-        raise_to(Sensitivity.CRITICAL, "reporter used urgent words (told to call 112)")
+        raise_to(Sensitivity.CRITICAL, reason("urgent"))
     words = " ".join([text, *(str(v) for k, v in answers.items() if k not in ("category", "district"))])
     match = _DANGER.search(words)
     if match:
-        raise_to(Sensitivity.CRITICAL, f'reporter wrote "{match.group(0)}"')
-    for key, values, new, reason in ANSWER_RULES:
+        raise_to(Sensitivity.CRITICAL, reason("wrote", word=match.group(0)[:60]))
+    for key, values, new, code in ANSWER_RULES:
         if str(answers.get(key, "")) in values:
-            raise_to(new, reason)
+            raise_to(new, reason(code))
     if category in HIGH_CATEGORIES:
-        raise_to(Sensitivity.HIGH, f"category: {HIGH_CATEGORIES[category]}")
+        raise_to(Sensitivity.HIGH, reason("category", category=HIGH_CATEGORIES[category]))
     if police_involved:
-        raise_to(Sensitivity.HIGH, "police personnel said to be involved")
+        raise_to(Sensitivity.HIGH, reason("police"))
 
     classified = [m for m in media if m.classified]
     weapon = max((_score(m.signals, "weapon") for m in classified), default=0.0)
@@ -140,33 +146,32 @@ def assess(
         shown = str(answers.get("arms_activity", "")) == "carried"
         raise_to(
             Sensitivity.CRITICAL if shown or urgent else Sensitivity.HIGH,
-            f"media likely show a weapon ({_top(best.signals, 'weapon')})",
+            reason("weapon_likely", evidence=_top(best.signals, "weapon")),
         )
     elif weapon >= thresholds["weapon_possible"]:
         best = max(classified, key=lambda m: _score(m.signals, "weapon"))
-        raise_to(Sensitivity.HIGH, f"media may show a weapon ({_top(best.signals, 'weapon')})")
+        raise_to(Sensitivity.HIGH, reason("weapon_possible", evidence=_top(best.signals, "weapon")))
     restricted = [m for m in media if m.restricted]
     if restricted:
-        raise_to(Sensitivity.RESTRICTED, f"{len(restricted)} media item(s) explicit: restricted viewing")
+        raise_to(Sensitivity.RESTRICTED, reason("explicit", n=len(restricted)))
     for name in ("vehicle", "cattle"):
         hits = [m for m in classified if _score(m.signals, name) >= thresholds[name]]
         if hits:
             best = max(hits, key=lambda m: _score(m.signals, name))
-            reasons.append(f"media show {SIGNAL_WORDS[name]} ({_top(best.signals, name)})")
+            reasons.append(reason("shows", what=SIGNAL_WORDS[name], evidence=_top(best.signals, name)))
 
     visual = [m for m in media if m.kind in ("image", "sticker", "video")]
     unclassified = [m for m in visual if not m.classified]
     if unclassified:
         if any(m.pending for m in unclassified):
-            why = "not yet classified"
+            code = "pending"
         elif not classifiers_installed:
-            why = "unclassified: classifiers not installed"
+            code = "no_classifiers"
         else:
-            why = "unclassified"
-        reasons.append(f"{len(unclassified)} of {len(visual)} photo/video {why}")
+            code = "unclassified"
+        reasons.append(reason(code, n=len(unclassified), total=len(visual)))
     media_classified = not unclassified and not any(m.pending for m in media)
-    reason = "; ".join(reasons) if reasons else "category and answers: nothing urgent"
-    return Assessment(str(level), reason[:300], media_classified)
+    return Assessment(str(level), tuple(reasons) or (reason("nothing"),), media_classified)
 
 
 def facts_of(assets: Iterable[MediaAsset]) -> list[MediaFacts]:
@@ -201,16 +206,17 @@ def assess_tip(tip: Tip) -> Assessment:
 
 
 def refresh(tip: Tip) -> Assessment:
-    """Recompute and store `tip.sensitivity`, `sensitivity_reason` and `media_classified`. Call it when a tip
-    is filed and whenever its media change; the media pipeline calls it after each item's analysis."""
+    """Recompute and store `tip.sensitivity`, `sensitivity_reasons` and `media_classified`. Call it when a
+    tip is filed and whenever its media change; the media pipeline calls it after each item's analysis."""
     result = assess_tip(tip)
-    tip.sensitivity, tip.sensitivity_reason, tip.media_classified = (
+    stored = [[code, values] for code, values in result.reasons]
+    tip.sensitivity, tip.sensitivity_reasons, tip.media_classified = (
         result.sensitivity,
-        result.reason,
+        stored,
         result.media_classified,
     )
     Tip.objects.filter(pk=tip.pk).update(
-        sensitivity=result.sensitivity, sensitivity_reason=result.reason, media_classified=result.media_classified
+        sensitivity=result.sensitivity, sensitivity_reasons=stored, media_classified=result.media_classified
     )
     return result
 

@@ -90,6 +90,12 @@ def transition(
         if action == "assign":
             locked.officer = officer
             fields.append("officer")
+            if locked.first_assigned_at is None:
+                locked.first_assigned_at = locked.status_changed_at
+                fields.append("first_assigned_at")
+        if action == "report" and locked.first_reported_at is None:
+            locked.first_reported_at = locked.status_changed_at
+            fields.append("first_reported_at")
         if action == "decline":
             locked.officer = None
             fields.append("officer")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from satark.geography.models import District, PoliceStation
 
@@ -35,26 +36,28 @@ class Category(models.Model):
         return str(self.title.get(lang) or self.title.get("en") or self.code)
 
 
+# Choice labels are translated (the dashboard's catalogue holds the Hindi): `get_status_display()` and the
+# dashboard's label filters read them in the reader's language.
 class Sensitivity(models.TextChoices):
-    CRITICAL = "critical", "Critical"
-    HIGH = "high", "High"
-    NORMAL = "normal", "Normal"
-    RESTRICTED = "restricted", "Restricted viewing"
+    CRITICAL = "critical", _("Critical")
+    HIGH = "high", _("High")
+    NORMAL = "normal", _("Normal")
+    RESTRICTED = "restricted", _("Restricted viewing")
 
 
 class Tip(models.Model):
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        ASSIGNED = "assigned", "Assigned to an officer"
-        ACCEPTED = "accepted", "Accepted by the officer"
-        ACTION_REPORTED = "action_reported", "Action reported"
-        CLOSED = "closed", "Closed"
+        NEW = "new", _("New")
+        ASSIGNED = "assigned", _("Assigned to an officer")
+        ACCEPTED = "accepted", _("Accepted by the officer")
+        ACTION_REPORTED = "action_reported", _("Action reported")
+        CLOSED = "closed", _("Closed")
 
     class Outcome(models.TextChoices):
-        ACTION_TAKEN = "action_taken", "Action taken"
-        NO_SUBSTANCE = "no_substance", "No substance found"
-        DUPLICATE = "duplicate", "Duplicate"
-        TRANSFERRED = "transferred", "Transferred"
+        ACTION_TAKEN = "action_taken", _("Action taken")
+        NO_SUBSTANCE = "no_substance", _("No substance found")
+        DUPLICATE = "duplicate", _("Duplicate")
+        TRANSFERRED = "transferred", _("Transferred")
 
     reference = models.CharField(max_length=16, unique=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT)
@@ -83,10 +86,15 @@ class Tip(models.Model):
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     officer = models.ForeignKey("people.Officer", on_delete=models.SET_NULL, null=True, blank=True, related_name="tips")
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # The first assignment and the first action-taken report (the audit log keeps every one); the handling
+    # figures (analytics.performance) read these instead of searching millions of audit events.
+    first_assigned_at = models.DateTimeField(null=True, blank=True)
+    first_reported_at = models.DateTimeField(null=True, blank=True)
     questionnaire = models.CharField(max_length=32, blank=True)
     # Sensitivity class, from category and answers and (when the media pipeline has run) media signals.
     sensitivity = models.CharField(max_length=12, choices=Sensitivity.choices, default=Sensitivity.NORMAL)
-    sensitivity_reason = models.CharField(max_length=300, blank=True, help_text="why, in words an operator can read")
+    # Why, as codes with values ([[code, {name: value}], ...], see tips.reasons), put into words when shown.
+    sensitivity_reasons = models.JSONField(default=list, blank=True)
     media_classified = models.BooleanField(default=False, help_text="every media item has been through the classifiers")
     created_at = models.DateTimeField(auto_now_add=True)
 

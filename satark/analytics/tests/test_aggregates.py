@@ -15,7 +15,8 @@ from satark.analytics.performance import performance
 from satark.analytics.scope import COARSE, Filters, Period, period_from, preset_period, report_period, tips_for
 from satark.analytics.sensitivity import sensitivity_counts, tip_table
 from satark.analytics.series import bucket_start, buckets, series
-from satark.audit.actions import record
+from satark.people.models import Officer
+from satark.tips.lifecycle import transition
 from satark.tips.models import Tip
 from tests import factories as f
 
@@ -156,13 +157,14 @@ def test_hotspots_use_the_pin_else_the_station(world: dict[str, Any]) -> None:
     assert (spots.places[0].cy, spots.places[0].cx) == (cy, cx)
     assert (spots.places[2].cy, spots.places[2].cx) == (cy + 1, cx)
     at_station = spots.places[1]
-    assert a.lat is not None and a.lon is not None
+    assert a.lat is not None and a.lon is not None and at_station.lat is not None and at_station.lon is not None
     assert (round(at_station.lat, 5), round(at_station.lon, 5)) == (round(a.lat, 5), round(a.lon, 5))
     assert spots.station_names[at_station.station_id or 0] == a.label("en")
     table = spots.table()
     assert [r[1].text for r in table.rows] == ["3", "2"]  # the single tip is a place but not a repeat one
     assert table.rows[0][4].text == "Gambling/betting 3"
     assert round(float(table.rows[0][5].text), 4) == round(centre[0], 4)  # the tips' mean position
+    assert spots.places[0].lat is not None and abs(spots.places[0].lat - centre[0]) < 1e-9
     # the map gets squares, never pins: row, column, count, colour class, pinned, station, category, rank
     cells = spots.map_data()["cells"]
     assert [(c[0], c[1], c[2], c[4], c[7]) for c in cells] == [
@@ -219,21 +221,32 @@ def test_weekly_fortnightly_and_monthly_series(world: dict[str, Any]) -> None:
 # ---- handling ----------------------------------------------------------------------------------
 
 
-def _audit_at(when: Any, action: str, reference: str) -> None:
-    with mock.patch("satark.audit.actions.timezone.now", return_value=when):
-        record(action, "tip", reference)
+def _at(when: Any, tip: Tip, action: str, actor: Any, **kwargs: Any) -> None:
+    """A lifecycle step as it happens, at a controlled time (the lifecycle and the audit log read the clock)."""
+    with mock.patch("satark.tips.lifecycle.timezone.now", return_value=when), \
+            mock.patch("satark.audit.actions.timezone.now", return_value=when):
+        transition(tip, action, actor=actor, **kwargs)
 
 
 def test_conversion_time_to_assign_and_to_report(world: dict[str, Any]) -> None:
-    t1 = make("ghazipur", when=at(D0, 10), status=Tip.Status.CLOSED, outcome=Tip.Outcome.ACTION_TAKEN)
-    t2 = make("ghazipur", when=at(D0, 10), status=Tip.Status.CLOSED, outcome=Tip.Outcome.NO_SUBSTANCE)
-    t3 = make("ghazipur", when=at(D0, 10), status=Tip.Status.ASSIGNED)
+    sp = world["gzp"]
+    officer = Officer.objects.create(name="R. Yadav", rank="si", district_id=sp.staff.district_id,
+                                     contact_ref="rp_officer1")
+    other = Officer.objects.create(name="S. Khan", rank="si", district_id=sp.staff.district_id,
+                                   contact_ref="rp_officer2")
+    t1, t2, t3 = (make("ghazipur", when=at(D0, 10)) for _ in range(3))
     make("ghazipur", when=at(D0, 10))
-    _audit_at(at(D0, 12), "tip.assign", t1.reference)  # 2 h
-    _audit_at(at(D0, 14), "tip.assign", t1.reference)  # a reassignment does not count again
-    _audit_at(at(D0 + timedelta(days=1), 12), "tip.report", t1.reference)  # 24 h after the first assignment
-    _audit_at(at(D0, 16), "tip.assign", t2.reference)  # 6 h
-    _audit_at(at(D0, 14), "tip.assign", t3.reference)  # 4 h
+    _at(at(D0, 12), t1, "assign", sp, officer=officer)  # 2 h
+    _at(at(D0, 14), t1, "assign", sp, officer=other)  # a reassignment does not count again
+    _at(at(D0 + timedelta(days=1), 12), t1, "report", other)  # 24 h after the first assignment
+    _at(at(D0 + timedelta(days=1), 15), t1, "send_back", sp, reason="photos please")
+    _at(at(D0 + timedelta(days=2), 12), t1, "report", other)  # a second report does not count again
+    _at(at(D0 + timedelta(days=2), 14), t1, "close", sp, reason="seized", outcome=Tip.Outcome.ACTION_TAKEN)
+    _at(at(D0, 16), t2, "assign", sp, officer=officer)  # 6 h
+    _at(at(D0, 17), t2, "close", sp, reason="nothing found", outcome=Tip.Outcome.NO_SUBSTANCE)
+    _at(at(D0, 14), t3, "assign", sp, officer=officer)  # 4 h
+    t1.refresh_from_db()
+    assert (t1.first_assigned_at, t1.first_reported_at) == (at(D0, 12), at(D0 + timedelta(days=1), 12))
     perf = performance(world["gzp"], Filters(), PERIOD, now=at(D0 + timedelta(days=30)))
     assert (perf.received, perf.closed, perf.action_taken, perf.conversion) == (4, 2, 1, 25.0)
     assert (perf.to_assign.count, perf.to_assign.median_hours, perf.to_assign.mean_hours) == (3, 4.0, 4.0)

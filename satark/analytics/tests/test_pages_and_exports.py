@@ -20,6 +20,7 @@ from satark.analytics.table import Table, num, text
 from satark.audit.actions import verify_chain
 from satark.audit.models import AuditEvent
 from satark.people.models import Role
+from satark.tips.models import Tip
 from tests import factories as f
 
 from .helpers import at, make, station
@@ -214,3 +215,24 @@ def test_pages_and_exports_in_hindi(world: dict[str, Any]) -> None:
     assert "थानावार तुलनात्मक विवरण" in html and "पिछली अवधि" in html
     body = client.get("/dashboard/analytics/export/stations.csv").content.decode("utf-8-sig")
     assert "जनपद,सर्किल,थाना" in body
+
+
+def test_tip_list_export_in_hindi_has_status_outcome_and_reasons_in_hindi(world: dict[str, Any]) -> None:
+    """Stored codes are put into the reader's words: status and outcome (the models' translated choice
+    labels) and the sensitivity reasons (codes with values, tips.reasons)."""
+    make("ghazipur", "illegal_arms", station_=world["g0"], when=at(timezone.localdate() - timedelta(days=1)),
+         status=Tip.Status.CLOSED, outcome=Tip.Outcome.ACTION_TAKEN, sensitivity="high",
+         sensitivity_reasons=[["category", {"category": "illegal arms"}], ["wrote", {"word": "goli chal"}],
+                              ["unclassified", {"n": 1, "total": 2}]])
+    world["gzp"].staff.language = "hi"
+    world["gzp"].staff.save()
+    body = login(world["gzp"]).get("/dashboard/analytics/export/tips.csv?period=week").content.decode("utf-8-sig")
+    row = next(r for r in csv.reader(io.StringIO(body)) if "बंद" in r)
+    assert row[5:9] == ["बंद", "कार्यवाही की गई", "उच्च",
+                        'श्रेणी: अवैध हथियार; सूचनाकर्ता ने लिखा "goli chal"; 2 में से 1 फ़ोटो/वीडियो अवर्गीकृत']
+    world["gzp"].staff.language = "en"
+    world["gzp"].staff.save()
+    body = login(world["gzp"]).get("/dashboard/analytics/export/tips.csv?period=week").content.decode("utf-8-sig")
+    row = next(r for r in csv.reader(io.StringIO(body)) if "Closed" in r)
+    assert row[5:9] == ["Closed", "Action taken", "High",
+                        'category: illegal arms; reporter wrote "goli chal"; 1 of 2 photo/video unclassified']

@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import get_language
 
 from satark.dashboard import labels
+from satark.tips.reasons import describe
 
 register = template.Library()
 
@@ -57,6 +58,12 @@ for _name, _table in (
     ("kind_label", labels.KIND_LABELS),
 ):
     register.filter(_name, _label_filter(_table))
+
+
+@register.filter
+def reasons(value: Any) -> str:
+    """A tip's stored sensitivity reasons in the active language (tips.reasons)."""
+    return describe(value)
 
 
 @register.filter

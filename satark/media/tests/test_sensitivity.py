@@ -11,6 +11,7 @@ from django.test import override_settings
 from satark.media import analysis, selectors, sensitivity
 from satark.media.sensitivity import MediaFacts, assess
 from satark.tips.models import Category, Tip
+from satark.tips.reasons import describe
 
 from . import factory
 
@@ -79,13 +80,16 @@ def test_refresh_and_shareable_media_on_a_tip() -> None:
     second = factory.ready_asset("image", factory.jpeg(factory.picture((10, 10, 10))), mime="image/jpeg", tip=tip)
     result = sensitivity.refresh(tip)
     tip.refresh_from_db()
-    assert tip.sensitivity == "high" and "2 of 2 photo/video not yet classified" in tip.sensitivity_reason
+    assert ["pending", {"n": 2, "total": 2}] in tip.sensitivity_reasons  # stored as a code with its values
+    assert tip.sensitivity == "high" and "2 of 2 photo/video not yet classified" in describe(
+        tip.sensitivity_reasons, translate=False)
     assert not tip.media_classified and result.sensitivity == tip.sensitivity
     analysis.run(str(first.id))  # each finished analysis refreshes the tip
     with override_settings(SATARK_MEDIA_CLASSIFIERS=False):
         analysis.run(str(second.id))
     tip.refresh_from_db()
-    assert "1 of 2 photo/video unclassified" in tip.sensitivity_reason and not tip.media_classified
+    assert "1 of 2 photo/video unclassified" in describe(tip.sensitivity_reasons, translate=False)
+    assert not tip.media_classified
     shareable, withheld = selectors.shareable_media(tip)
     assert {a.pk for a in shareable} == {first.pk, second.pk} and withheld == 0
     type(first).objects.filter(pk=first.pk).update(restricted=True)
