@@ -1,5 +1,6 @@
 """Dashboard benchmark (issue 7, item 11): the inbox's first page, the station x category table for a month,
-the weekly series for a year and the hotspot data for a quarter, on 1,000,000 generated tips in PostgreSQL.
+the weekly series for a year and the hotspot data for a quarter (the issue's four cases), and the handling
+figures for a quarter (the period page's other part), on 1,000,000 generated tips in PostgreSQL.
 
 Each case runs through the product's own functions (the inbox's `filtered_tips` + Paginator as the dashboard
 view uses them; `satark.analytics`), as the DIG office and as an SP office, beside a baseline measured in the
@@ -132,6 +133,17 @@ def hotspots_quarter(user: Any) -> Callable[[], Any]:
     return run
 
 
+def handling_quarter(user: Any) -> Callable[[], Any]:
+    from satark.analytics.performance import performance
+    from satark.analytics.scope import Filters, preset_period
+
+    def run() -> Any:
+        perf = performance(user, Filters(), preset_period("quarter"))
+        return perf.table(), perf.overdue_table()
+
+    return run
+
+
 # ---- SQL baselines -----------------------------------------------------------------------------------
 
 
@@ -249,11 +261,50 @@ def sql_hotspots(user: Any) -> Callable[[], Any]:
     return run
 
 
+def sql_handling(user: Any) -> Callable[[], Any]:
+    """The handling figures by hand: counts and median/mean times over the quarter, then overdue tips per
+    district (each open tip's stage start against its category's cutoff)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    where, params = _district_sql(user)
+    d = settings.SATARK_ESCALATION_DEFAULTS
+
+    def run() -> Any:
+        start, end = _bounds("quarter")
+        now = timezone.now()
+        figures = _sql(
+            f"""SELECT count(*), count(*) FILTER (WHERE t.status = 'closed'),
+                       count(*) FILTER (WHERE t.status = 'closed' AND t.outcome = 'action_taken'),
+                       count(t.first_assigned_at),
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM t.first_assigned_at - t.created_at)),
+                       avg(EXTRACT(EPOCH FROM t.first_assigned_at - t.created_at)),
+                       count(t.first_reported_at - t.first_assigned_at),
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM t.first_reported_at - t.first_assigned_at)),
+                       avg(EXTRACT(EPOCH FROM t.first_reported_at - t.first_assigned_at))
+            FROM tips_tip t WHERE {where} AND t.created_at >= %s AND t.created_at < %s""",
+            [*params, start, end],
+        )
+        overdue = _sql(
+            f"""SELECT t.district_id, count(*) FILTER (WHERE t.status = 'new'), count(*) FILTER (WHERE t.status <> 'new')
+            FROM tips_tip t JOIN tips_category c ON c.id = t.category_id
+            WHERE {where} AND t.status IN ('new', 'assigned', 'accepted') AND COALESCE(t.status_changed_at, t.created_at)
+                  <= CASE WHEN t.status = 'new' THEN %s - make_interval(mins => COALESCE(c.assign_within_minutes, %s))
+                          ELSE %s - make_interval(hours => COALESCE(c.report_within_hours, %s)) END
+            GROUP BY 1""",
+            [*params, now, d["assign_within_minutes"], now, d["report_within_hours"]],
+        )
+        return figures, overdue
+
+    return run
+
+
 CASES: list[tuple[str, Callable[[Any], Callable[[], Any]], Callable[[Any], Callable[[], Any]]]] = [
     ("inbox, first page (priority)", inbox_first_page, sql_inbox),
     ("station x category, month", stations_month, sql_stations),
     ("weekly series, year", series_year, sql_series),
     ("hotspots, quarter", hotspots_quarter, sql_hotspots),
+    ("handling figures, quarter", handling_quarter, sql_handling),
 ]
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, DateTimeField, F, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from .models import Category, Tip
 
@@ -40,16 +41,46 @@ def is_overdue(tip: Tip, now: datetime) -> bool:
     return due is not None and due <= now
 
 
+def _cutoffs(now: datetime) -> list[tuple[int, datetime, datetime]]:
+    """(category id, assignment cutoff, report cutoff): a tip whose stage began at or before its cutoff is late."""
+    return [(c.pk, now - assign_within(c), now - report_within(c)) for c in Category.objects.all()]
+
+
 def overdue_filter(tips: QuerySet[Tip], now: datetime) -> QuerySet[Tip]:
-    """The overdue subset of `tips`, as a queryset (one query per category, fine for tens of categories)."""
+    """The overdue subset of `tips`, as a queryset (one condition per category and stage, which the open tips'
+    partial index serves: fine for tens of categories)."""
     cond = Q(pk__in=[])
-    for category in Category.objects.all():
-        assign_cutoff = now - assign_within(category)
-        report_cutoff = now - report_within(category)
-        cond |= Q(category=category, status__in=WAITING_FOR_ASSIGNMENT) & (
+    for category_id, assign_cutoff, report_cutoff in _cutoffs(now):
+        cond |= Q(category_id=category_id, status__in=WAITING_FOR_ASSIGNMENT) & (
             Q(status_changed_at__lte=assign_cutoff) | Q(status_changed_at__isnull=True, created_at__lte=assign_cutoff)
         )
-        cond |= Q(category=category, status__in=WAITING_FOR_REPORT) & (
+        cond |= Q(category_id=category_id, status__in=WAITING_FOR_REPORT) & (
             Q(status_changed_at__lte=report_cutoff) | Q(status_changed_at__isnull=True, created_at__lte=report_cutoff)
         )
     return tips.filter(cond)
+
+
+def overdue_by_district(tips: QuerySet[Tip], now: datetime) -> dict[int | None, tuple[int, int]]:
+    """Overdue tips among `tips` per district: (waiting for assignment, waiting for a report). The same rule
+    as `overdue_filter`, written as one comparison per open tip (its stage's start against its category's
+    cutoff, picked by CASE), so PostgreSQL reads only the open tips' partial index (tips migration 0012)
+    instead of visiting every open tip in the table."""
+    cutoffs = _cutoffs(now)
+    if not cutoffs:
+        return {}
+    waiting = Q(status__in=WAITING_FOR_ASSIGNMENT)
+
+    def cutoff(index: int) -> Case:
+        return Case(*(When(category_id=pk, then=Value(row[index])) for pk, *row in cutoffs),
+                    output_field=DateTimeField())
+
+    due = Case(When(waiting, then=cutoff(0)), default=cutoff(1), output_field=DateTimeField())
+    late = (
+        tips.filter(status__in=(*WAITING_FOR_ASSIGNMENT, *WAITING_FOR_REPORT))
+        .annotate(since=Coalesce("status_changed_at", "created_at"), due=due)
+        .filter(since__lte=F("due"))
+        .order_by()
+        .values_list("district_id")
+        .annotate(a=Count("status", filter=waiting), r=Count("status", filter=~waiting))
+    )
+    return {district: (a, r) for district, a, r in late}

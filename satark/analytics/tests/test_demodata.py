@@ -24,7 +24,7 @@ from satark.audit.actions import record, verify_chain
 from satark.audit.models import AuditEvent
 from satark.geography.models import PoliceStation
 from satark.people.models import Officer
-from satark.tips.deadlines import overdue_filter
+from satark.tips.deadlines import is_overdue, overdue_by_district, overdue_filter
 from satark.tips.models import ActionReport, Category, Tip
 from tests import factories as f
 
@@ -263,3 +263,19 @@ def test_hotspots_on_generated_data(world: dict[str, Any]) -> None:
     assert several >= 5  # squares whose tips name more than one station were resolved above
     assert [p.count for p in h.places] == sorted(expected.values(), reverse=True)
     assert len(h.repeat) >= 20  # the repeat places and the stations' own coordinates
+
+
+@pytest.mark.parametrize("hours_later", [0, 30, 24 * 20])
+def test_overdue_counts_by_district_match_the_per_tip_rule(world: dict[str, Any], hours_later: int) -> None:
+    """`overdue_by_district` (one CASE comparison per open tip) against `is_overdue` tip by tip and against
+    `overdue_filter`, with one category on its own deadlines so the per-category cutoffs matter."""
+    run()
+    Category.objects.filter(code="gambling").update(assign_within_minutes=30, report_within_hours=6)
+    now = UNTIL + timedelta(hours=hours_later)
+    expected: Counter[tuple[int | None, str]] = Counter()
+    for tip in demo_tips().select_related("category"):
+        if is_overdue(tip, now):
+            expected[(tip.district_id, "a" if tip.status == Tip.Status.NEW else "r")] += 1
+    got = overdue_by_district(demo_tips(), now)
+    assert {d: (expected[(d, "a")], expected[(d, "r")]) for d, _ in expected} == got
+    assert sum(a + r for a, r in got.values()) == overdue_filter(demo_tips(), now).count() > 0
