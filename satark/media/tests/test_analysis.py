@@ -4,7 +4,6 @@ database, resumable after a killed worker, idempotent; guards against hostile fi
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -124,10 +123,8 @@ def test_video_poster_playable_copy_and_worst_frame(monkeypatch: pytest.MonkeyPa
 def test_voice_notes_are_transcribed_hindi_first() -> None:
     hindi = factory.ready_asset("audio", (factory.DATA / "voice-hi.ogg").read_bytes(), mime="audio/ogg")
     english = factory.ready_asset("audio", (factory.DATA / "voice-en.ogg").read_bytes(), mime="audio/ogg")
-    started = time.monotonic()
     analysis.run(str(hindi.id))
     analysis.run(str(english.id))
-    elapsed = time.monotonic() - started
     hindi.refresh_from_db()
     english.refresh_from_db()
     assert hindi.transcript_language == "hi" and english.transcript_language == "en"
@@ -136,7 +133,7 @@ def test_voice_notes_are_transcribed_hindi_first() -> None:
     assert speech.HINDI_PROMPT not in hindi.transcript
     assert "police" in english.transcript.lower() and "village" in english.transcript.lower()
     assert hindi.playable_path.endswith(".ogg") and english.classifier == ""  # audio has no image classifier
-    assert elapsed < 20  # 14 s of speech, 2 cores (includes loading the model)
+    # (its speed is measured by bench/media.py, not asserted here)
 
 
 def test_without_classifiers_media_are_unclassified_never_safe() -> None:
@@ -154,10 +151,11 @@ def test_without_classifiers_media_are_unclassified_never_safe() -> None:
 
 @pytest.mark.parametrize("size", [(20_000, 20_000), (7_000, 7_000), (40_000, 10)])
 def test_decompression_bombs_are_refused_before_decoding(size: tuple[int, int]) -> None:
-    started = time.monotonic()
+    # The file holds a header and a few bytes: had it been decoded, it would be refused as unreadable (the
+    # pixels are missing), not as too large. The guard reads the header only.
     with pytest.raises(MediaRejected) as refused:
         sanitized_image(factory.png_claiming(*size))
-    assert refused.value.reason == "too_large" and time.monotonic() - started < 1
+    assert refused.value.reason == "too_large"
 
 
 def test_a_polyglot_keeps_nothing_but_pixels() -> None:
