@@ -119,9 +119,9 @@ class Hotspots:
 
     def map_data(self) -> dict[str, Any]:
         """What the map draws, compactly (a quarter of a range can hold tens of thousands of squares): each
-        square as [row, column, count shown, colour class, pinned (0/1), station index or -1, category index
-        or -1 (-2: several), rank or 0] (row * cell height = its south edge, column * cell width = its west
-        edge); the squares' size; names once. Never a tip or a pin: only squares."""
+        square as [row, column, count shown, colour class, pinned (0/1), station index (-1: none named, -2:
+        several), category index (-2: several), rank or 0] (row * cell height = its south edge, column * cell
+        width = its west edge); the squares' size; names once. Never a tip or a pin: only squares."""
         stations = sorted(self.station_names)
         station_index = {pk: i for i, pk in enumerate(stations)}
         ranks = {(p.cy, p.cx): i for i, p in enumerate(self.repeat[:TABLE_ROWS], 1)}
@@ -133,7 +133,7 @@ class Hotspots:
                 n = p.count
                 cells.append([
                     p.cy, p.cx, str(n) if n >= SMALL else show(n, p.district_id), heat_class(n), 1 if p.pinned else 0,
-                    -1 if p.station_id is None else station_index.get(p.station_id, -1),
+                    -2 if p.several_stations else station_index.get(p.station_id, -1) if p.station_id else -1,
                     -2 if p.category_id is None else category_index.get(p.category_id, -1),
                     ranks.get((p.cy, p.cx), 0),
                 ])

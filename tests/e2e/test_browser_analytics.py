@@ -1,5 +1,6 @@
 """The hotspot map in headless Chromium: district boundaries, police stations and the places (~300 m grid
-squares, painted on canvas) drawn by the vendored Leaflet, under the real Content-Security-Policy, with no request leaving 127.0.0.1."""
+squares, painted on canvas) drawn by the vendored Leaflet, under the real Content-Security-Policy, with no
+request leaving 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ def test_map_draws_boundaries_stations_and_places_offline(
         const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         let n = 0; for (let i = 3; i < px.length; i += 4) { if (px[i] > 0) { n++; } }
         return sum + n; }, 0)""")
-    assert painted >= 3 * 4  # three squares of at least 2 x 2 pixels at the range's zoom
+    assert painted >= 3 * 6 * 6  # three places, each drawn at least 6 x 6 pixels at the range's zoom
     rank = page.locator("#hotspot-map .place-rank")
     expect(rank).to_have_count(1)
     expect(rank).to_have_text("1")
@@ -100,6 +101,7 @@ def test_map_draws_boundaries_stations_and_places_offline(
     expect(popup).to_contain_text("#1")
     expect(popup).to_contain_text("3 tips")
     expect(popup).to_contain_text("Gambling/betting")
+    expect(popup).not_to_contain_text("Police station")  # its tips name no station (not "several")
     page.screenshot(path=str(tmp_path / "hotspot-map.png"), full_page=True)
 
     assert any("/static/vendor/leaflet-1.9.4/leaflet.js" in url for url in requested)

@@ -166,9 +166,14 @@ def test_hotspots_use_the_pin_else_the_station(world: dict[str, Any]) -> None:
     assert round(float(table.rows[0][5].text), 4) == round(centre[0], 4)  # the tips' mean position
     assert spots.places[0].lat is not None and abs(spots.places[0].lat - centre[0]) < 1e-9
     # the map gets squares, never pins: row, column, count, colour class, pinned, station, category, rank
-    cells = spots.map_data()["cells"]
+    data = spots.map_data()
+    cells = data["cells"]
     assert [(c[0], c[1], c[2], c[4], c[7]) for c in cells] == [
         (cy, cx, "3", 1, 1), (at_station.cy, at_station.cx, "2", 0, 2), (cy + 1, cx, "1", 1, 0)]
+    assert [c[5] for c in cells][::2] == [-1, -1]  # the pins' squares: no station named
+    assert data["stationNames"][cells[1][5]] == a.label("en")
+    assert [data["categoryNames"][c[6]] for c in cells] == ["Gambling/betting", "Drugs/liquor/hookah",
+                                                            "Gambling/betting"]
     # the DIG office sees the small places coarsened, with a colour that does not tell 1 from 2, and the
     # coarsened row placed at its square's centre rather than at its tips' mean position
     dig = hotspots(world["dig"], Filters(), PERIOD)

@@ -261,6 +261,8 @@ def test_hotspots_on_generated_data(world: dict[str, Any]) -> None:
         assert p.station_id == min((s for s, n in named.items() if n == top), default=None)  # the most named
         several += len(named) > 1
     assert several >= 5  # squares whose tips name more than one station were resolved above
+    cells = {(c[0], c[1]): c for c in h.map_data()["cells"]}
+    assert all((cells[(p.cy, p.cx)][5] == -2) == p.several_stations for p in h.places)  # the map says "several"
     assert [p.count for p in h.places] == sorted(expected.values(), reverse=True)
     assert len(h.repeat) >= 20  # the repeat places and the stations' own coordinates
 

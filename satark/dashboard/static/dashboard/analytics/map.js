@@ -24,7 +24,8 @@
       .bindTooltip(s.name).addTo(stations);
   });
 
-  /* [row, column, count shown, colour class, pinned, station index, category index (-2 several), rank];
+  /* [row, column, count shown, colour class, pinned, station index (-1 none, -2 several),
+     category index (-2 several), rank];
      a square's south edge is row * dLat and its west edge column * dLon (the server's own arithmetic). */
   var dLat = spots.cell[0], dLon = spots.cell[1];
   var COLOURS = ["#f6b26b", "#e69138", "#cc4125", "#a61c00", "#5b0f00"];
@@ -33,6 +34,9 @@
     byKey[c[0] + ":" + c[1]] = c;
   });
 
+  /* A square is drawn at least MIN pixels wide, around its centre, so that zoomed out to a district or the
+     range a place with one tip is still a visible dot (neighbours then overlap, as on a heat map). */
+  var MIN = 6;
   var Squares = L.GridLayer.extend({
     createTile: function (coords) {
       var tile = document.createElement("canvas");
@@ -41,16 +45,18 @@
       tile.height = size.y;
       var ctx = tile.getContext("2d");
       var origin = coords.scaleBy(size);
-      var nw = map.unproject(origin, coords.z);
-      var se = map.unproject(origin.add(size), coords.z);
+      var nw = map.unproject(origin.subtract([MIN, MIN]), coords.z);
+      var se = map.unproject(origin.add(size).add([MIN, MIN]), coords.z);
+      ctx.globalAlpha = 0.8;
       spots.cells.forEach(function (c) {
         var s = c[0] * dLat, w = c[1] * dLon, n = s + dLat, e = w + dLon;
         if (n < se.lat || s > nw.lat || e < nw.lng || w > se.lng) { return; }
         var a = map.project([n, w], coords.z).subtract(origin);
         var b = map.project([s, e], coords.z).subtract(origin);
-        var wpx = Math.max(2, b.x - a.x), hpx = Math.max(2, b.y - a.y);
+        var wpx = b.x - a.x, hpx = b.y - a.y;
+        if (wpx < MIN) { a.x -= (MIN - wpx) / 2; wpx = MIN; }
+        if (hpx < MIN) { a.y -= (MIN - hpx) / 2; hpx = MIN; }
         ctx.fillStyle = COLOURS[c[3]];
-        ctx.globalAlpha = 0.8;
         ctx.fillRect(a.x, a.y, wpx, hpx);
       });
       return tile;
@@ -72,7 +78,7 @@
   function describe(c) {
     var parts = [c[2] + " " + data.labels.tips];
     if (c[7]) { parts.unshift("#" + c[7]); }
-    parts.push(data.labels.station + ": " + (c[5] >= 0 ? spots.stationNames[c[5]] : data.labels.several));
+    if (c[5] !== -1) { parts.push(data.labels.station + ": " + (c[5] >= 0 ? spots.stationNames[c[5]] : data.labels.several)); }
     parts.push(data.labels.categories + ": " + (c[6] >= 0 ? spots.categoryNames[c[6]] : data.labels.several));
     if (c[4]) { parts.push(data.labels.pinned); }
     return parts;
