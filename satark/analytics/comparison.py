@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from satark.core.names import in_language as label
 from satark.geography.models import District, PoliceStation
 from satark.people.access import tip_scope
 from satark.tips.models import Category
@@ -22,12 +23,6 @@ Key = tuple[int | None, int | None]  # (district_id, station_id)
 
 def lang_of(language: str | None) -> str:
     return "hi" if (language or "").startswith("hi") else "en"
-
-
-def label(value: Any, lang: str, default: str = "") -> str:
-    if isinstance(value, dict):
-        return str(value.get(lang) or value.get("en") or default)
-    return str(value or default)
 
 
 def districts_for(user: Any, filters: Filters) -> list[District]:

@@ -31,10 +31,11 @@ from django.db.models import BigIntegerField, Count, F, FloatField, IntegerField
 from django.db.models.functions import Cast, Coalesce, Floor
 from django.utils.translation import gettext as _
 
+from satark.core.names import in_language as label
 from satark.geography.models import PoliceStation
 from satark.tips.models import Category
 
-from .comparison import label, lang_of
+from .comparison import lang_of
 from .scope import SMALL, Disclosure, Filters, Period, tips_for
 from .table import Table, num, text
 

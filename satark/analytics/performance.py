@@ -13,6 +13,7 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satark.core.names import in_language
 from satark.tips.deadlines import overdue_by_district
 from satark.tips.models import Tip
 
@@ -101,8 +102,7 @@ def performance(user: Any, filters: Filters, period: Period, now: datetime | Non
     overdue = []
     for dist in districts_for(user, filters):
         a, r = by_district.get(dist.pk, (0, 0))
-        office = dist.office.get(lang) or dist.office.get("en") if isinstance(dist.office, dict) else ""
-        overdue.append((str(office or dist.label(lang)), a, r))
+        overdue.append((in_language(dist.office, lang) or dist.label(lang), a, r))
     if None in by_district:
         a, r = by_district[None]
         overdue.append((_("DIG office (not yet routed)"), a, r))

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satark.core.names import in_language as label
 from satark.tips.models import Sensitivity, Tip
 from satark.tips.reasons import describe
 
-from .comparison import districts_for, label, lang_of
+from .comparison import districts_for, lang_of
 from .scope import Filters, Period, tips_for
 from .table import Table, num, text
 

@@ -12,10 +12,11 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satark.core.names import in_language as label
 from satark.geography.models import District
 from satark.tips.models import Category
 
-from .comparison import categories_for, districts_for, label, lang_of
+from .comparison import categories_for, districts_for, lang_of
 from .scope import Filters, Period, tips_for
 from .table import Table, num, text
 

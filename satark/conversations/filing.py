@@ -8,6 +8,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
+from satark.core.names import in_language
 from satark.engine import Definition
 from satark.geography.models import PoliceStation
 from satark.media.models import MediaAsset
@@ -73,7 +74,7 @@ def answer_labels(definition: Definition, answers: Mapping[str, str]) -> dict[st
             if not value or not step.edit_label or step.type not in ("choice", "text"):
                 continue
             choice = step.choice(value) if step.choices else None
-            shown = (choice.labels.get(lang) or choice.labels.get("en") or value) if choice else value
+            shown = in_language(choice.labels, lang, value) if choice else value
             rows.append([step.id, definition.text(lang, step.edit_label), shown])
         labelled[lang] = rows
     return labelled

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satark.analytics import charts
-from satark.analytics.comparison import categories_for, districts_for, label, lang_of, station_comparison, stations_for
+from satark.analytics.comparison import categories_for, districts_for, lang_of, station_comparison, stations_for
 from satark.analytics.exports import to_csv, to_xlsx
 from satark.analytics.hotspots import hotspots
 from satark.analytics.performance import performance
@@ -27,6 +27,7 @@ from satark.analytics.sensitivity import ORDER, sensitivity_counts, sensitivity_
 from satark.analytics.series import DIMENSIONS, GRANULARITIES, series
 from satark.analytics.table import Table
 from satark.audit.actions import record
+from satark.core.names import in_language as label
 from satark.people.access import can_read_tips, profile_of
 
 FILTER_KEYS = ("period", "start", "end", "category", "district", "sensitivity", "granularity", "by")

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from satark.tips.deadlines import WAITING_FOR_ASSIGNMENT, WAITING_FOR_REPORT, due_at
+from satark.tips.deadlines import WAITING_FOR_ASSIGNMENT, WAITING_FOR_REPORT, due_at, waiting_since
 from satark.tips.models import Tip
 
 from .models import Awaiting, Stage
@@ -55,18 +55,13 @@ def awaiting_of(tip: Tip) -> str | None:
     return None
 
 
-def cycle_start(tip: Tip) -> datetime:
-    """The moment the tip's current wait began: every transition restarts it (tips.deadlines counts from it)."""
-    return tip.status_changed_at or tip.created_at
-
-
 def due_steps(tip: Tip, now: datetime) -> list[Due]:
     """Every step of the tip's current deadline whose time has come (taken or not), in ladder order."""
     deadline = due_at(tip)
     awaiting = awaiting_of(tip)
     if deadline is None or awaiting is None or deadline > now:
         return []
-    start = cycle_start(tip)
+    start = waiting_since(tip)  # every transition starts a new cycle of the ladder
     return [
         Due(stage=step.stage, awaiting=awaiting, cycle_start=start, due_at=deadline, step_at=deadline + step.after)
         for step in ladder(awaiting)

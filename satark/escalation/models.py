@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.db import models
 from django.db.models import Q
 
+from satark.core.names import in_language
 from satark.geography.models import District, Range
 from satark.tips.models import Tip
 
@@ -54,7 +55,7 @@ class DutyNumber(models.Model):
     def office_label(self, lang: str) -> str:
         unit = self.district if self.district_id else self.range
         office = unit.office if unit is not None else {}
-        return str(office.get(lang) or office.get("en") or unit)
+        return in_language(office, lang, str(unit))
 
 
 class Stage(models.TextChoices):

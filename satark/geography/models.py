@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from satark.core.names import in_language
+
 
 class Range(models.Model):
     code = models.CharField(max_length=16, unique=True)
@@ -32,7 +34,7 @@ class District(models.Model):
         return str(self.name.get("en", self.code))
 
     def label(self, lang: str) -> str:
-        return str(self.name.get(lang) or self.name.get("en") or self.code)
+        return in_language(self.name, lang, self.code)
 
 
 class Circle(models.Model):
@@ -67,7 +69,7 @@ class PoliceStation(models.Model):
         return str(self.name.get("en", self.code))
 
     def label(self, lang: str) -> str:
-        return str(self.name.get(lang) or self.name.get("en") or self.code)
+        return in_language(self.name, lang, self.code)
 
 
 class Place(models.Model):
@@ -90,4 +92,4 @@ class Place(models.Model):
         return str(self.name.get("en", self.code))
 
     def label(self, lang: str) -> str:
-        return str(self.name.get(lang) or self.name.get("en") or self.code)
+        return in_language(self.name, lang, self.code)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -32,6 +32,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
 from reportlab.platypus import Paragraph
 
+from satark.core.names import in_language as _label
 from satark.tips.models import Category as CategoryModel
 
 from . import qr
@@ -98,12 +99,6 @@ class PosterData:
     number: str
     categories: tuple[Category, ...]
     offices: str
-
-
-def _label(value: Any, lang: str, default: str = "") -> str:
-    if isinstance(value, dict):
-        return str(value.get(lang) or value.get("en") or default)
-    return str(value or default)
 
 
 def poster_data(district: District, station: PoliceStation | None, lang: str, number: str | None = None) -> PosterData:

@@ -26,9 +26,15 @@ def report_within(category: Category) -> timedelta:
     return timedelta(hours=hours)
 
 
+def waiting_since(tip: Tip) -> datetime:
+    """When the tip's current stage began: every transition restarts it (the queries below say the same as
+    COALESCE(status_changed_at, created_at))."""
+    return tip.status_changed_at or tip.created_at
+
+
 def due_at(tip: Tip) -> datetime | None:
     """When the tip's current stage is due, or None when nothing is awaited (reported, closed)."""
-    since = tip.status_changed_at or tip.created_at
+    since = waiting_since(tip)
     if tip.status in WAITING_FOR_ASSIGNMENT:
         return since + assign_within(tip.category)
     if tip.status in WAITING_FOR_REPORT:

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from satark.core.names import in_language
 from satark.geography.models import District, PoliceStation
 
 
@@ -33,7 +34,7 @@ class Category(models.Model):
         return str(self.title.get("en", self.code))
 
     def label(self, lang: str) -> str:
-        return str(self.title.get(lang) or self.title.get("en") or self.code)
+        return in_language(self.title, lang, self.code)
 
 
 # Choice labels are translated (the dashboard's catalogue holds the Hindi): `get_status_display()` and the

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
+from satark.core.names import in_language
 from satark.dashboard import labels
 from satark.tips.reasons import describe
 
@@ -26,7 +27,7 @@ def loc(names: Any) -> str:
         names = getattr(names, "name", None) or getattr(names, "title", None) or {}
         if not isinstance(names, dict):
             return str(names)
-    return str(names.get(_lang()) or names.get("en") or "")
+    return in_language(names, _lang())
 
 
 @register.filter
