@@ -83,27 +83,38 @@ class LocalLimiter:
 
 
 class RedisLimiter:
-    """A shared per-second counter in Redis: right for many consumers on many machines."""
+    """The same token bucket as `LocalLimiter`, kept in Redis and updated by one Lua script (atomic, on the
+    Redis server's clock): one budget for many consumers on many machines. A bucket, unlike a counter per
+    calendar second, never lets twice the rate through across a second's boundary."""
+
+    # KEYS[1]: the bucket; ARGV: rate per second, burst (tokens). Returns the wait in seconds, as text (a
+    # Lua number would reach the client as a truncated integer).
+    SCRIPT = """
+    local now_s, now_us = unpack(redis.call('TIME'))
+    local now = tonumber(now_s) + tonumber(now_us) / 1000000
+    local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+    local held = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+    local tokens = tonumber(held[1]) or burst
+    local at = tonumber(held[2]) or now
+    tokens = math.min(burst, tokens + math.max(0, now - at) * rate) - 1
+    redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+    redis.call('EXPIRE', KEYS[1], 3600)
+    if tokens >= 0 then return '0' end
+    return tostring(-tokens / rate)
+    """
 
     def __init__(self, rate: float, url: str, prefix: str = "satark:mps:"):
         import redis
 
         self.rate = rate
+        self.burst = max(1.0, rate * LocalLimiter.BURST_SECONDS)
         self.prefix = prefix  # every client sharing one budget must use the same prefix
+        self.key = f"{prefix}bucket"
         self.client: Any = redis.Redis.from_url(url)
+        self.script = self.client.register_script(self.SCRIPT)
 
     def reserve(self) -> float:
-        now = time.time()
-        second = int(now)
-        key = f"{self.prefix}{second}"
-        pipe = self.client.pipeline()
-        pipe.incr(key)
-        pipe.expire(key, 5)
-        count = int(pipe.execute()[0])
-        if count <= self.rate:
-            return 0.0
-        # Over this second's budget: wait for a later second (spread by how far over we are).
-        return (second + 1 - now) + (count - 1) // self.rate
+        return float(self.script(keys=[self.key], args=[self.rate, self.burst]))
 
 
 @lru_cache(maxsize=1)

@@ -127,24 +127,31 @@ def test_the_local_limiter_spreads_a_burst_at_the_configured_rate() -> None:
 REDIS_URL = "redis://127.0.0.1:6379/13"  # the shared Redis: this test touches only its own keys
 
 
-def test_the_shared_redis_limiter_counts_across_clients() -> None:
+def test_the_shared_redis_limiter_is_one_bucket_across_clients() -> None:
     import redis
 
     prefix = f"satark-test:{uuid.uuid4().hex}:mps:"
-    other = pacing.RedisLimiter(rate=5, url=REDIS_URL, prefix=f"satark-test:{uuid.uuid4().hex}:mps:")
-    first = pacing.RedisLimiter(rate=5, url=REDIS_URL, prefix=prefix)
-    second = pacing.RedisLimiter(rate=5, url=REDIS_URL, prefix=prefix)
+    other = pacing.RedisLimiter(rate=80, url=REDIS_URL, prefix=f"satark-test:{uuid.uuid4().hex}:mps:")
+    first = pacing.RedisLimiter(rate=80, url=REDIS_URL, prefix=prefix)
+    second = pacing.RedisLimiter(rate=80, url=REDIS_URL, prefix=prefix)
     client = redis.Redis.from_url(REDIS_URL)
     try:
-        # Align to the start of a second so all reservations fall in the same one.
-        time.sleep(1.0 - (time.time() % 1.0) + 0.01)
-        aligned = int(time.time())
-        waits = [first.reserve() if n % 2 else second.reserve() for n in range(10)]
-        others = [other.reserve() for _ in range(5)]  # another budget (prefix) is not touched by ours
-        assert waits[:5] == [0.0] * 5
-        assert all(w > 0 for w in waits[5:])
-        assert others == [0.0] * 5
-        assert [k.decode() for k in client.scan_iter(match=f"{prefix}*")] == [f"{prefix}{aligned}"]
+        started = time.time()
+        planned = [time.time() + (first.reserve() if n % 2 else second.reserve()) for n in range(240)]
+        others = [other.reserve() for _ in range(40)]  # another budget (prefix) is not touched by ours
+        # Two clients, one budget: half a second's worth at once, then 80 per second, as the local bucket.
+        waits = [t - started for t in planned]
+        assert all(w < 0.05 for w in waits[:40]) and max(waits[60:]) > 0.1
+        assert 2.4 <= max(waits) <= 2.7  # 240 sends: 40 at once, 200 more at 80/s
+        # Whatever window of one second is taken (not only calendar seconds), at most the burst plus a
+        # second's rate fall in it: the per-second counter this replaces allowed twice the rate across a
+        # second's boundary.
+        planned.sort()
+        for i, t in enumerate(planned):
+            in_window = sum(1 for u in planned[i:] if u < t + 1.0)
+            assert in_window <= 40 + 80 + 1, (i, in_window)
+        assert others == [0.0] * 40
+        assert [k.decode() for k in client.scan_iter(match=f"{prefix}*")] == [f"{prefix}bucket"]
     finally:
         for limiter in (first, other):
             doomed = list(client.scan_iter(match=f"{limiter.prefix}*"))
