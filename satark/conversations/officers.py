@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from satark.media.models import MediaAsset
-from satark.media.pipeline import register as register_media
 from satark.messaging.models import OutboxItem
 from satark.messaging.outbound import queue_message
 from satark.messaging.templates import get as get_template
@@ -24,6 +23,7 @@ from satark.people.models import Officer
 from satark.tips.lifecycle import Change, TransitionRefused, transition
 from satark.tips.models import ActionReport, Tip
 
+from .attachments import register_message_media
 from .models import OfficerSession
 from .notices import notify_reporter
 
@@ -278,15 +278,7 @@ def _add_to_report(officer: Officer, tip: Tip, message: InboundMessage) -> None:
         report.text = (report.text + "\n" + message.text).strip()
         report.save(update_fields=["text"])
     if message.kind == "media" and message.media is not None:
-        asset = register_media(
-            channel=message.channel,
-            external_id=message.media.id,
-            kind=message.media.kind,
-            mime=message.media.mime_type,
-            sha256=message.media.sha256,
-            caption=message.media.caption,
-            conversation_id=None,
-        )
+        asset = register_message_media(message)
         MediaAsset.objects.filter(pk=asset.pk).update(report=report)
     now = timezone.now()
     # One acknowledgement per burst of photos — but always for the first item of a new report, so the

@@ -20,7 +20,6 @@ from django.utils import timezone
 from satark.audit.actions import record
 from satark.engine import Definition, matching
 from satark.media.models import MediaAsset
-from satark.media.pipeline import register as register_media
 from satark.media.sensitivity import refresh as refresh_sensitivity
 from satark.messaging.models import OutboxItem
 from satark.messaging.outbound import queue_message
@@ -29,6 +28,7 @@ from satark.messaging.types import InboundMessage
 from satark.tips.followups import answer as record_answer
 from satark.tips.models import Addition, FollowUp, Tip
 
+from .attachments import register_message_media
 from .models import ReporterThread
 from .officers import tell_officer_of_addition
 
@@ -260,16 +260,7 @@ def _addition(thread: ReporterThread) -> Addition:
 
 
 def _attach(tip: Tip, message: InboundMessage) -> MediaAsset:
-    assert message.media is not None
-    asset = register_media(
-        channel=message.channel,
-        external_id=message.media.id,
-        kind=message.media.kind,
-        mime=message.media.mime_type,
-        sha256=message.media.sha256,
-        caption=message.media.caption,
-        conversation_id=None,
-    )
+    asset = register_message_media(message)
     if asset.tip_id is None:
         MediaAsset.objects.filter(pk=asset.pk).update(tip=tip)
         transaction.on_commit(lambda: refresh_sensitivity(tip))  # its analysis refreshes it again later
