@@ -113,11 +113,14 @@ _cache: dict[str, Any] = {}
 
 def get_definition() -> Definition:
     """The current definition; rebuilt when the reference data changes (a cheap fingerprint query)."""
+    # Everything the definition is built from (see choices() and places()): a renamed station or place, a
+    # moved one or a reordered menu rebuilds it.
     fingerprint = (
-        tuple(Category.objects.filter(active=True).values_list("code", "title", "synonyms")),
-        tuple(District.objects.values_list("code", "name")),
-        tuple(PoliceStation.objects.filter(active=True).values_list("code", "aliases")),
-        Place.objects.count(),
+        tuple(Category.objects.filter(active=True).order_by("pk").values_list("code", "order", "title", "synonyms")),
+        tuple(District.objects.order_by("pk").values_list("code", "order", "name")),
+        tuple(PoliceStation.objects.filter(active=True).order_by("pk").values_list(
+            "code", "name", "aliases", "district__code", "district__name")),
+        tuple(Place.objects.order_by("pk").values_list("code", "kind", "name", "aliases", "district__code")),
         [str(d) for d in catalogue_dirs()],
     )
     key = json.dumps(fingerprint, sort_keys=True, default=str)
