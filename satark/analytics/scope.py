@@ -5,7 +5,7 @@ Small-count rule (documented in docs/analytics.md): a user whose scope is its ow
 district; a circle office: its circle; station staff: its station) is the investigating unit of every tip
 it can see, and sees every count exactly. A user with range-wide oversight (the DIG office) is outside
 those units: it sees district and range totals exactly, but any cell *below* district level (a station, a
-circle, a repeat-location cluster, a map point) holding 1 or 2 tips is shown as "<3", and a change
+circle, a place on the hotspot map) holding 1 or 2 tips is shown as "<3", and a change
 computed from such a cell as "–". Zero stays zero. Exports and the PDF report follow the same rule.
 """
 
