@@ -53,27 +53,12 @@ def _cutoffs(now: datetime) -> list[tuple[int, datetime, datetime]]:
 
 
 def overdue_filter(tips: QuerySet[Tip], now: datetime) -> QuerySet[Tip]:
-    """The overdue subset of `tips`, as a queryset (one condition per category and stage, which the open tips'
-    partial index serves: fine for tens of categories)."""
-    cond = Q(pk__in=[])
-    for category_id, assign_cutoff, report_cutoff in _cutoffs(now):
-        cond |= Q(category_id=category_id, status__in=WAITING_FOR_ASSIGNMENT) & (
-            Q(status_changed_at__lte=assign_cutoff) | Q(status_changed_at__isnull=True, created_at__lte=assign_cutoff)
-        )
-        cond |= Q(category_id=category_id, status__in=WAITING_FOR_REPORT) & (
-            Q(status_changed_at__lte=report_cutoff) | Q(status_changed_at__isnull=True, created_at__lte=report_cutoff)
-        )
-    return tips.filter(cond)
-
-
-def overdue_by_district(tips: QuerySet[Tip], now: datetime) -> dict[int | None, tuple[int, int]]:
-    """Overdue tips among `tips` per district: (waiting for assignment, waiting for a report). The same rule
-    as `overdue_filter`, written as one comparison per open tip (its stage's start against its category's
-    cutoff, picked by CASE), so PostgreSQL reads only the open tips' partial index (tips migration 0012)
-    instead of visiting every open tip in the table."""
+    """The overdue subset of `tips`, as a queryset: each open tip's stage start (COALESCE(status_changed_at,
+    created_at), as `waiting_since`) against its category's cutoff for that stage, picked by CASE. One
+    comparison per open tip, which the open tips' partial index serves (tips migrations 0007, 0012)."""
     cutoffs = _cutoffs(now)
     if not cutoffs:
-        return {}
+        return tips.none()
     waiting = Q(status__in=WAITING_FOR_ASSIGNMENT)
 
     def cutoff(index: int) -> Case:
@@ -81,10 +66,18 @@ def overdue_by_district(tips: QuerySet[Tip], now: datetime) -> dict[int | None, 
                     output_field=DateTimeField())
 
     due = Case(When(waiting, then=cutoff(0)), default=cutoff(1), output_field=DateTimeField())
-    late = (
+    return (
         tips.filter(status__in=(*WAITING_FOR_ASSIGNMENT, *WAITING_FOR_REPORT))
-        .annotate(since=Coalesce("status_changed_at", "created_at"), due=due)
+        .alias(since=Coalesce("status_changed_at", "created_at"), due=due)
         .filter(since__lte=F("due"))
+    )
+
+
+def overdue_by_district(tips: QuerySet[Tip], now: datetime) -> dict[int | None, tuple[int, int]]:
+    """Overdue tips among `tips` per district: (waiting for assignment, waiting for a report)."""
+    waiting = Q(status__in=WAITING_FOR_ASSIGNMENT)
+    late = (
+        overdue_filter(tips, now)
         .order_by()
         .values_list("district_id")
         .annotate(a=Count("status", filter=waiting), r=Count("status", filter=~waiting))

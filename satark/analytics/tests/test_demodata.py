@@ -269,8 +269,8 @@ def test_hotspots_on_generated_data(world: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("hours_later", [0, 30, 24 * 20])
 def test_overdue_counts_by_district_match_the_per_tip_rule(world: dict[str, Any], hours_later: int) -> None:
-    """`overdue_by_district` (one CASE comparison per open tip) against `is_overdue` tip by tip and against
-    `overdue_filter`, with one category on its own deadlines so the per-category cutoffs matter."""
+    """The overdue queries (`overdue_filter` and its count by district, written in SQL) against `is_overdue`
+    tip by tip in Python, with one category on its own deadlines so the per-category cutoffs matter."""
     run()
     Category.objects.filter(code="gambling").update(assign_within_minutes=30, report_within_hours=6)
     now = UNTIL + timedelta(hours=hours_later)
